@@ -1,0 +1,32 @@
+package io.visiona.api;
+
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.visiona.server.ConfigLoader;
+import io.visiona.server.Lifecycle;
+import java.util.logging.Logger;
+
+/** Starts the api-server: {@code java -jar api-server.jar [--config etc/api-server.yaml]}. */
+public final class ApiMain {
+
+  private static final Logger LOG = Logger.getLogger(ApiMain.class.getName());
+
+  private ApiMain() {}
+
+  public static void main(String[] args) {
+    LogConfig.configureRuntime();
+    Config config =
+        ConfigLoader.load(
+            ConfigLoader.configFile("api-server", args, System.getenv()), System.getenv());
+    ApiSettings settings = ApiSettings.from(config.get("api"));
+    Lifecycle lifecycle = new Lifecycle();
+    WebServer server = ApiServer.create(settings, lifecycle).start();
+    lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
+    LOG.info(
+        "api-server up: http on "
+            + server.port()
+            + ", internal on "
+            + server.port(ApiServer.INTERNAL_SOCKET));
+  }
+}

@@ -1,0 +1,28 @@
+package io.visiona.api;
+
+import io.helidon.webserver.WebServer;
+import io.visiona.server.Lifecycle;
+import io.visiona.server.Observability;
+import java.util.List;
+
+/** Builds the api-server's web server: the SPA listener and the private internal one. */
+public final class ApiServer {
+
+  static final String INTERNAL_SOCKET = "internal";
+
+  private ApiServer() {}
+
+  public static WebServer create(ApiSettings settings, Lifecycle lifecycle) {
+    return WebServer.builder()
+        .host(settings.host())
+        .port(settings.port())
+        .shutdownHook(false)
+        .putSocket(
+            INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
+        .addFeature(
+            Observability.feature(
+                List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
+                List.of(lifecycle.readiness())))
+        .build();
+  }
+}

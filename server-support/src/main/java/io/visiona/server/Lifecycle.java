@@ -1,0 +1,87 @@
+package io.visiona.server;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Readiness and the drain on SIGTERM.
+ *
+ * <p>Helidon 4.2's own shutdown interrupts in-flight work before its grace period, so the server is
+ * built with {@code shutdownHook(false)} and this hook drains first: readiness goes down, the
+ * server's drain action runs (for example GoAway to agents), then it waits until the server reports
+ * itself idle or the grace period ends, and only then stops the web server.
+ */
+public final class Lifecycle {
+
+  private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
+  private static final Duration IDLE_POLL = Duration.ofMillis(50);
+
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  public boolean draining() {
+    return draining.get();
+  }
+
+  /** Readiness check: UP until the drain starts. */
+  public HealthCheck readiness() {
+    return new HealthCheck() {
+      @Override
+      public HealthCheckType type() {
+        return HealthCheckType.READINESS;
+      }
+
+      @Override
+      public String name() {
+        return "drain";
+      }
+
+      @Override
+      public HealthCheckResponse call() {
+        return HealthCheckResponse.builder()
+            .status(!draining.get())
+            .detail("draining", draining.get())
+            .build();
+      }
+    };
+  }
+
+  /**
+   * Drains and stops {@code server}: marks it not ready, runs {@code beginDrain}, waits until
+   * {@code idle} is true or {@code grace} has passed, then stops the server.
+   */
+  public void drainAndStop(
+      WebServer server, Duration grace, Runnable beginDrain, BooleanSupplier idle) {
+    if (!draining.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("draining: readiness down, grace period " + grace);
+    try {
+      beginDrain.run();
+      long deadline = System.nanoTime() + grace.toNanos();
+      while (!idle.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(IDLE_POLL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warning("drain action failed: " + e);
+    } finally {
+      server.stop();
+      LOG.info("stopped");
+    }
+  }
+
+  /** Runs {@link #drainAndStop} when the JVM is asked to exit (SIGTERM, SIGINT). */
+  public void onShutdown(
+      WebServer server, Duration grace, Runnable beginDrain, BooleanSupplier idle) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> drainAndStop(server, grace, beginDrain, idle), "drain-on-shutdown"));
+  }
+}
