@@ -1,0 +1,683 @@
+package io.visiona.tunnel;
+
+import static io.visiona.tunnel.FrameHeader.*;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A yamux session (hashicorp/yamux {@code spec.md}) over one {@link Transport}.
+ *
+ * <p>Three virtual threads per session: the reader, which parses frames and never blocks on the
+ * application or on a writer (it only copies payloads into stream buffers that the window bounds);
+ * the writer, which batches queued frames into transport writes with control frames first; and, if
+ * enabled, the keepalive pinger. Any inbound frame proves the peer alive.
+ *
+ * <p>The client role opens odd stream ids, the server role even ones.
+ */
+public final class Session implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+  private static final int READ_BUFFER = 64 * 1024;
+  private static final int CONTROL_QUEUE = 64 * 1024;
+  private static final int MAX_OUTSTANDING_PINGS = 64;
+  private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(1);
+
+  /** Close timers for all sessions: tasks only queue an RST, so one thread is plenty. */
+  private static final ScheduledExecutorService TIMERS = timers();
+
+  private final Transport transport;
+  private final Config config;
+  private final boolean client;
+  private final FrameReader reader;
+  private final FrameWriter writer;
+  private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+  private final Semaphore ackSlots;
+  private final AtomicInteger nextId;
+  private final AtomicLong committedWindow = new AtomicLong();
+
+  private final ReentrantLock acceptLock = new ReentrantLock();
+  private final Condition acceptable = acceptLock.newCondition();
+  private final ArrayDeque<Stream> acceptQueue = new ArrayDeque<>();
+
+  private final Map<Integer, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
+  private final AtomicInteger nextPing = new AtomicInteger();
+
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile IOException closeCause;
+  private final List<Consumer<Throwable>> closeListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean localGoAway;
+  private volatile int remoteGoAway = -1;
+  private volatile long lastInboundNanos = System.nanoTime();
+  private volatile long rttNanos;
+
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final LongAdder windowStalls = new LongAdder();
+  private final Map<ResetReason, LongAdder> resets = new EnumMap<>(ResetReason.class);
+
+  private final Thread writerThread;
+
+  private Session(Transport transport, Config config, boolean client, String name) {
+    this.transport = transport;
+    this.config = config;
+    this.client = client;
+    this.reader = new FrameReader(transport, READ_BUFFER);
+    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE);
+    this.ackSlots = new Semaphore(config.ackBacklog());
+    this.nextId = new AtomicInteger(client ? 1 : 2);
+    for (ResetReason r : ResetReason.values()) {
+      resets.put(r, new LongAdder());
+    }
+    Thread.ofVirtual().name(name + "-reader").start(this::readLoop);
+    this.writerThread = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
+    if (!config.keepAliveInterval().isZero()) {
+      Thread.ofVirtual().name(name + "-keepalive").start(this::keepAliveLoop);
+    }
+    if (config.maxWindow() > config.initialWindow()) {
+      // One ping up front gives window auto-tuning a round-trip time to work with.
+      Thread.ofVirtual().name(name + "-rtt").start(this::measureRtt);
+    }
+  }
+
+  /** The session of the side that dialled (opens odd stream ids). */
+  public static Session client(Transport transport, Config config) {
+    return new Session(transport, config, true, "yamux-client");
+  }
+
+  /** The session of the side that accepted the connection (opens even stream ids). */
+  public static Session server(Transport transport, Config config) {
+    return new Session(transport, config, false, "yamux-server");
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public boolean isClient() {
+    return client;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /**
+   * Opens a stream. Waits while {@link Config#ackBacklog()} opened streams still await the peer's
+   * ACK, at most {@link Config#openTimeout()}.
+   */
+  public Stream openStream() throws IOException {
+    ensureOpen();
+    if (remoteGoAway >= 0) {
+      throw new GoAwayException(remoteGoAway);
+    }
+    acquireAckSlot();
+    Stream stream;
+    try {
+      if (streams.size() >= config.maxStreams()) {
+        throw new IOException("too many streams: " + config.maxStreams());
+      }
+      if (!reserveBudget(config.initialWindow())) {
+        throw new IOException("session memory budget exhausted");
+      }
+      int id = nextId.getAndAdd(2);
+      if (id < 0 || Integer.compareUnsigned(id, 0xFFFF_FFFE) >= 0) {
+        releaseBudget(config.initialWindow());
+        throw new IOException("stream ids exhausted");
+      }
+      stream = new Stream(this, id, true, config.initialWindow());
+      streams.put(id, stream);
+    } catch (IOException | RuntimeException e) {
+      releaseAckSlot();
+      throw e;
+    }
+    try {
+      writer.control(TYPE_WINDOW_UPDATE, FLAG_SYN, stream.id(), windowAdvertisement());
+    } catch (IOException e) {
+      stream.onSessionClosed(e);
+      throw e;
+    }
+    return stream;
+  }
+
+  /** Waits for the peer to open a stream, then acknowledges it. */
+  public Stream acceptStream() throws IOException {
+    return acceptStream(null);
+  }
+
+  /**
+   * Waits at most {@code timeout} ({@code null}: forever) for the peer to open a stream.
+   *
+   * @throws SocketTimeoutException if none arrived in time
+   * @throws SessionClosedException once the session is closed
+   */
+  public Stream acceptStream(Duration timeout) throws IOException {
+    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+    Stream stream;
+    acceptLock.lock();
+    try {
+      while ((stream = acceptQueue.poll()) == null) {
+        ensureOpen();
+        if (deadline == 0) {
+          acceptable.await();
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new SocketTimeoutException("no stream accepted in " + timeout);
+          }
+          acceptable.awaitNanos(left);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } finally {
+      acceptLock.unlock();
+    }
+    // hashicorp acknowledges on accept: the peer's open backlog drains only as we accept.
+    writer.control(TYPE_WINDOW_UPDATE, FLAG_ACK, stream.id(), windowAdvertisement());
+    return stream;
+  }
+
+  /** Extra window announced with SYN/ACK when streams start with more than the spec's 256 KiB. */
+  private int windowAdvertisement() {
+    return config.initialWindow() - Config.SPEC_INITIAL_WINDOW;
+  }
+
+  private void acquireAckSlot() throws IOException {
+    try {
+      if (!ackSlots.tryAcquire(config.openTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new SocketTimeoutException(
+            config.ackBacklog() + " streams await the peer's ACK; open timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+    if (closeCause != null || closing.get()) {
+      ackSlots.release();
+      ensureOpen();
+    }
+  }
+
+  void releaseAckSlot() {
+    ackSlots.release();
+  }
+
+  // ---------------------------------------------------------------- ping, GoAway, close
+
+  /** Round trip of a Ping, bounded by the keepalive timeout (or 10 s if that is zero). */
+  public Duration ping() throws IOException {
+    ensureOpen();
+    if (pings.size() >= MAX_OUTSTANDING_PINGS) {
+      throw new IOException("too many pings outstanding");
+    }
+    int opaque = nextPing.incrementAndGet();
+    CompletableFuture<Long> reply = new CompletableFuture<>();
+    pings.put(opaque, reply);
+    long start = System.nanoTime();
+    try {
+      writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+      Duration limit =
+          config.keepAliveTimeout().isZero() ? Duration.ofSeconds(10) : config.keepAliveTimeout();
+      long rtt = reply.get(limit.toNanos(), TimeUnit.NANOSECONDS) - start;
+      recordRtt(rtt);
+      return Duration.ofNanos(rtt);
+    } catch (TimeoutException e) {
+      throw new SocketTimeoutException("ping timed out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } finally {
+      pings.remove(opaque);
+    }
+  }
+
+  private void recordRtt(long rtt) {
+    long previous = rttNanos;
+    rttNanos = previous == 0 ? rtt : (previous * 7 + rtt) / 8;
+  }
+
+  long rttNanos() {
+    return rttNanos;
+  }
+
+  /** Tells the peer this side opens no new streams and accepts none; existing streams go on. */
+  public void goAway() throws IOException {
+    localGoAway = true;
+    writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+  }
+
+  /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
+  public boolean peerGoingAway() {
+    return remoteGoAway >= 0;
+  }
+
+  /** Closes the session: queued frames get a moment to go out, then the transport is closed. */
+  @Override
+  public void close() {
+    shutdown(new SessionClosedException("session closed locally", null), false);
+  }
+
+  public boolean isClosed() {
+    return closing.get();
+  }
+
+  /** Waits until the session has fully closed. */
+  public boolean awaitClosed(Duration timeout) throws InterruptedException {
+    return closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Why the session closed; {@code null} while open. */
+  public IOException closeCause() {
+    return closeCause;
+  }
+
+  /**
+   * Runs {@code listener} once when the session closes, with the cause ({@code null} after a local
+   * {@link #close()}). Runs at once if the session is already closed.
+   */
+  public void onClose(Consumer<Throwable> listener) {
+    closeListeners.add(listener);
+    if (closed.getCount() == 0 && closeListeners.remove(listener)) {
+      listener.accept(localCause(closeCause));
+    }
+  }
+
+  private static Throwable localCause(IOException cause) {
+    return cause instanceof SessionClosedException
+            && cause.getCause() == null
+            && cause.getMessage().startsWith("session closed locally")
+        ? null
+        : cause;
+  }
+
+  private void shutdown(IOException cause, boolean flushGoAwayFirst) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    closeCause = cause;
+    writer.shutdown();
+    try {
+      // Let queued frames (a GoAway, the last data) reach the peer, but never wait long.
+      writerThread.join(FLUSH_ON_CLOSE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+    writer.fail(cause);
+    for (Stream s : List.copyOf(streams.values())) {
+      s.onSessionClosed(cause);
+    }
+    pings.values().forEach(p -> p.completeExceptionally(cause));
+    acceptLock.lock();
+    try {
+      for (Stream s : acceptQueue) {
+        s.onSessionClosed(cause);
+      }
+      acceptQueue.clear();
+      acceptable.signalAll();
+    } finally {
+      acceptLock.unlock();
+    }
+    closed.countDown();
+    Throwable reported = localCause(cause);
+    for (Consumer<Throwable> l : closeListeners) {
+      if (closeListeners.remove(l)) {
+        try {
+          l.accept(reported);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "close listener failed", e);
+        }
+      }
+    }
+  }
+
+  private void protocolError(ProtocolException e) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "yamux protocol error from " + transport.describe() + ": " + e.getMessage());
+    try {
+      writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_PROTOCOL_ERROR);
+    } catch (IOException ignored) {
+      // already closing
+    }
+    shutdown(e, true);
+  }
+
+  private void ensureOpen() throws IOException {
+    IOException cause = closeCause;
+    if (cause != null || closing.get()) {
+      throw new SessionClosedException("session closed", cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- reader
+
+  private void readLoop() {
+    try {
+      while (true) {
+        FrameHeader h = reader.readHeader();
+        lastInboundNanos = System.nanoTime();
+        switch (h.type()) {
+          case TYPE_DATA, TYPE_WINDOW_UPDATE -> onStreamFrame(h);
+          case TYPE_PING -> onPing(h);
+          case TYPE_GO_AWAY -> onGoAway(h);
+          default -> throw new ProtocolException("unknown frame type " + h.type());
+        }
+      }
+    } catch (ProtocolException e) {
+      protocolError(e);
+    } catch (EOFException e) {
+      shutdown(new SessionClosedException("peer closed the connection", null), false);
+    } catch (IOException | RuntimeException e) {
+      shutdown(e instanceof IOException io ? io : new IOException(e), false);
+    }
+  }
+
+  private void onStreamFrame(FrameHeader h) throws IOException {
+    int id = h.streamId();
+    long length = h.unsignedLength();
+    boolean data = h.type() == TYPE_DATA;
+    if (id == 0) {
+      throw new ProtocolException("stream frame on stream 0");
+    }
+    Stream stream;
+    if (h.has(FLAG_SYN)) {
+      stream = incoming(id, length, data);
+      if (stream == null) {
+        if (data) {
+          reader.skip(length);
+        }
+        return;
+      }
+    } else {
+      stream = streams.get(id);
+      if (stream == null) {
+        // A stream we no longer know (reset, finished): drain and ignore, as hashicorp does. The
+        // length check keeps a hostile peer from making us drain gigabytes.
+        if (data) {
+          if (length > config.maxWindow()) {
+            throw new ProtocolException("frame of " + length + " bytes on unknown stream");
+          }
+          reader.skip(length);
+        }
+        return;
+      }
+    }
+    if (h.has(FLAG_ACK)) {
+      stream.onAck();
+    }
+    if (data) {
+      if (length > 0) {
+        stream.onData(reader, length);
+      }
+    } else if (!h.has(FLAG_RST)) {
+      // An RST's length is not a window delta.
+      stream.onWindowUpdate(length);
+    }
+    if (h.has(FLAG_FIN)) {
+      stream.onRemoteFin();
+    }
+    if (h.has(FLAG_RST)) {
+      stream.onRemoteReset();
+    }
+  }
+
+  /** A SYN from the peer: the new stream, or null if it was refused with RST. */
+  private Stream incoming(int id, long length, boolean data) throws IOException {
+    boolean peerParity = (id & 1) == (client ? 0 : 1);
+    if (!peerParity) {
+      throw new ProtocolException("SYN with the wrong parity for stream " + id);
+    }
+    if (streams.containsKey(id)) {
+      throw new ProtocolException("duplicate SYN for stream " + id);
+    }
+    if (data && length > config.initialWindow()) {
+      throw new ProtocolException("SYN frame larger than the initial window");
+    }
+    ResetReason refusal = null;
+    if (localGoAway || closing.get()) {
+      refusal = ResetReason.GOING_AWAY;
+    } else if (streams.size() >= config.maxStreams()) {
+      refusal = ResetReason.TOO_MANY_STREAMS;
+    } else if (!reserveBudget(config.initialWindow())) {
+      refusal = ResetReason.MEMORY_BUDGET;
+    }
+    if (refusal != null) {
+      refuse(id, refusal);
+      return null;
+    }
+    Stream stream = new Stream(this, id, false, config.initialWindow());
+    streams.put(id, stream);
+    acceptLock.lock();
+    try {
+      if (acceptQueue.size() < config.acceptBacklog()) {
+        acceptQueue.add(stream);
+        acceptable.signal();
+        return stream;
+      }
+    } finally {
+      acceptLock.unlock();
+    }
+    streams.remove(id, stream);
+    releaseBudget(config.initialWindow());
+    refuse(id, ResetReason.ACCEPT_BACKLOG_FULL);
+    return null;
+  }
+
+  private void refuse(int id, ResetReason reason) {
+    LOG.log(System.Logger.Level.DEBUG, () -> "refusing stream " + id + ": " + reason.description());
+    sendReset(id);
+    countReset(reason);
+  }
+
+  private void onPing(FrameHeader h) throws IOException {
+    if (h.has(FLAG_SYN)) {
+      writer.control(TYPE_PING, FLAG_ACK, 0, h.length());
+    } else if (h.has(FLAG_ACK)) {
+      CompletableFuture<Long> reply = pings.get(h.length());
+      if (reply != null) {
+        reply.complete(System.nanoTime());
+      }
+    }
+  }
+
+  private void onGoAway(FrameHeader h) {
+    if (h.length() == GO_AWAY_NORMAL) {
+      remoteGoAway = GO_AWAY_NORMAL;
+      return;
+    }
+    shutdown(new GoAwayException(h.length()), false);
+  }
+
+  // ---------------------------------------------------------------- writer, keepalive
+
+  private void writeLoop() {
+    try {
+      writer.run(transport);
+    } catch (IOException e) {
+      shutdown(e, false);
+    }
+  }
+
+  private void keepAliveLoop() {
+    long interval = config.keepAliveInterval().toNanos();
+    long timeout = config.keepAliveTimeout().toNanos();
+    try {
+      while (!closed.await(interval, TimeUnit.NANOSECONDS)) {
+        long sentAt = System.nanoTime();
+        int opaque = nextPing.incrementAndGet();
+        CompletableFuture<Long> reply = new CompletableFuture<>();
+        pings.put(opaque, reply);
+        try {
+          writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+          // Any inbound frame counts as a sign of life, not just this ping's reply.
+          if (closed.await(timeout, TimeUnit.NANOSECONDS)) {
+            return;
+          }
+          if (reply.isDone() && !reply.isCompletedExceptionally()) {
+            recordRtt(reply.getNow(sentAt) - sentAt);
+          }
+          if (lastInboundNanos - sentAt < 0) {
+            shutdown(new SessionClosedException("keepalive timeout", null), false);
+            return;
+          }
+        } finally {
+          pings.remove(opaque);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      shutdown(e, false);
+    }
+  }
+
+  private void measureRtt() {
+    try {
+      ping();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "initial ping failed: " + e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- used by Stream
+
+  FrameWriter writer() {
+    return writer;
+  }
+
+  void sendWindowUpdate(int id, long delta) {
+    try {
+      writer.control(TYPE_WINDOW_UPDATE, 0, id, (int) delta);
+    } catch (IOException ignored) {
+      // The session is closing; the stream learns it from onSessionClosed.
+    }
+  }
+
+  void sendReset(int id) {
+    try {
+      writer.control(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+    } catch (IOException ignored) {
+      // The session is closing; nothing to reset.
+    }
+  }
+
+  boolean reserveBudget(long bytes) {
+    while (true) {
+      long now = committedWindow.get();
+      if (now + bytes > config.sessionMemoryBudget()) {
+        return false;
+      }
+      if (committedWindow.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  private void releaseBudget(long bytes) {
+    committedWindow.addAndGet(-bytes);
+  }
+
+  void streamReleased(Stream stream, int windowTarget) {
+    if (streams.remove(stream.id(), stream)) {
+      releaseBudget(windowTarget);
+    }
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return TIMERS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  void countBytesIn(long n) {
+    bytesIn.add(n);
+  }
+
+  void countBytesOut(long n) {
+    bytesOut.add(n);
+  }
+
+  void countWindowStall() {
+    windowStalls.increment();
+  }
+
+  void countReset(ResetReason reason) {
+    resets.get(reason).increment();
+  }
+
+  // ---------------------------------------------------------------- observability
+
+  /** A consistent-enough snapshot of the session's counters. */
+  public SessionStats stats() {
+    Map<ResetReason, Long> byReason = new EnumMap<>(ResetReason.class);
+    resets.forEach((r, n) -> byReason.put(r, n.sum()));
+    return new SessionStats(
+        streams.size(),
+        acceptQueueSize(),
+        bytesIn.sum(),
+        bytesOut.sum(),
+        byReason,
+        windowStalls.sum(),
+        committedWindow.get(),
+        rttNanos == 0 ? null : Duration.ofNanos(rttNanos));
+  }
+
+  private int acceptQueueSize() {
+    acceptLock.lock();
+    try {
+      return acceptQueue.size();
+    } finally {
+      acceptLock.unlock();
+    }
+  }
+
+  /** Streams currently held by the session (for tests and diagnostics). */
+  List<Stream> liveStreams() {
+    return new ArrayList<>(streams.values());
+  }
+
+  private static ScheduledExecutorService timers() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "yamux-timers");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+}
