@@ -1,0 +1,213 @@
+package io.visiona.tunnel;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small RFC 6455 server over real sockets for tests: each connection becomes a {@link
+ * PushTransport} fed from the received binary messages, the way remote-proxy feeds one from its
+ * WebSocket listener. Outgoing batches can be cut into random-size messages to prove that frame
+ * boundaries and message boundaries are independent.
+ */
+final class TestWebSocketServer implements AutoCloseable {
+
+  private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+  private final ServerSocket listener;
+  private final BlockingQueue<PushTransport> accepted = new LinkedBlockingQueue<>(64);
+  private final boolean splitMessages;
+
+  TestWebSocketServer(boolean splitMessages) throws IOException {
+    this.splitMessages = splitMessages;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(this::acceptLoop);
+  }
+
+  URI uri() {
+    return URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/v1/tunnel");
+  }
+
+  /** The next connection's transport. */
+  PushTransport accept() throws InterruptedException {
+    return accepted.take();
+  }
+
+  private void acceptLoop() {
+    try {
+      while (true) {
+        Socket s = listener.accept();
+        Thread.ofVirtual().start(() -> serve(s));
+      }
+    } catch (IOException closed) {
+      // listener closed
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+      OutputStream out = socket.getOutputStream();
+      handshake(in, out);
+      ReentrantLock sendLock = new ReentrantLock();
+      Random random = new Random(socket.getPort());
+      PushTransport transport =
+          new PushTransport(
+              new PushTransport.Sender() {
+                @Override
+                public void send(ByteBuffer frames) throws IOException {
+                  sendLock.lock();
+                  try {
+                    while (frames.hasRemaining()) {
+                      int n =
+                          splitMessages
+                              ? Math.min(frames.remaining(), 1 + random.nextInt(20_000))
+                              : frames.remaining();
+                      writeFrame(out, 0x2, frames, n);
+                    }
+                  } finally {
+                    sendLock.unlock();
+                  }
+                }
+
+                @Override
+                public void close() {
+                  try {
+                    socket.close();
+                  } catch (IOException ignored) {
+                    // closing
+                  }
+                }
+              },
+              256 * 1024,
+              "test-ws " + socket.getRemoteSocketAddress());
+      accepted.put(transport);
+      readLoop(new DataInputStream(in), out, sendLock, transport);
+    } catch (Exception e) {
+      // connection over
+    }
+  }
+
+  private static void readLoop(
+      DataInputStream in, OutputStream out, ReentrantLock sendLock, PushTransport transport)
+      throws IOException, InterruptedException {
+    try {
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        int opcode = b0 & 0x0f;
+        long len = b1 & 0x7f;
+        if (len == 126) {
+          len = in.readUnsignedShort();
+        } else if (len == 127) {
+          len = in.readLong();
+        }
+        byte[] mask = new byte[4];
+        if ((b1 & 0x80) != 0) {
+          in.readFully(mask);
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        for (int i = 0; i < payload.length; i++) {
+          payload[i] ^= mask[i & 3];
+        }
+        switch (opcode) {
+          case 0x0, 0x2 -> transport.receive(ByteBuffer.wrap(payload));
+          case 0x8 -> {
+            transport.endOfInput();
+            return;
+          }
+          case 0x9 -> {
+            sendLock.lock();
+            try {
+              writeFrame(out, 0xA, ByteBuffer.wrap(payload), payload.length);
+            } finally {
+              sendLock.unlock();
+            }
+          }
+          default -> {
+            // pong or text: ignored by this test server
+          }
+        }
+      }
+    } catch (java.io.EOFException e) {
+      transport.endOfInput();
+    } catch (IOException e) {
+      transport.fail(e);
+    }
+  }
+
+  private static void writeFrame(OutputStream out, int opcode, ByteBuffer data, int n)
+      throws IOException {
+    byte[] header;
+    if (n < 126) {
+      header = new byte[] {(byte) (0x80 | opcode), (byte) n};
+    } else if (n < 65536) {
+      header = new byte[] {(byte) (0x80 | opcode), 126, (byte) (n >> 8), (byte) n};
+    } else {
+      header =
+          ByteBuffer.allocate(10).put((byte) (0x80 | opcode)).put((byte) 127).putLong(n).array();
+    }
+    byte[] body = new byte[n];
+    data.get(body);
+    byte[] frame = new byte[header.length + n];
+    System.arraycopy(header, 0, frame, 0, header.length);
+    System.arraycopy(body, 0, frame, header.length, n);
+    out.write(frame);
+  }
+
+  private static void handshake(InputStream in, OutputStream out) throws Exception {
+    String key = null;
+    StringBuilder line = new StringBuilder();
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("closed during handshake");
+      }
+      if (c == '\n') {
+        String l = line.toString().trim();
+        if (l.isEmpty()) {
+          break;
+        }
+        if (l.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) {
+          key = l.substring(18).trim();
+        }
+        line.setLength(0);
+      } else {
+        line.append((char) c);
+      }
+    }
+    String accept =
+        Base64.getEncoder()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-1")
+                    .digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
+    out.write(
+        ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: "
+                + accept
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}

@@ -1,0 +1,93 @@
+package io.visiona.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(60)
+class WebSocketTransportTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  static Session connect(TestWebSocketServer server) throws Exception {
+    return Session.client(
+        WebSocketTransport.connect(
+            HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+        Config.defaults());
+  }
+
+  @ParameterizedTest(name = "split messages: {0}")
+  @ValueSource(booleans = {false, true})
+  void bulkBothWaysOverJdkClientAndPushServer(boolean split) throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(split)) {
+      Session client = connect(server);
+      Session srv = Session.server(server.accept(), Config.defaults());
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
+      byte[] payload = new byte[8 << 20];
+      new Random(7).nextBytes(payload);
+      Stream s = client.openStream();
+      Thread w =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      s.outputStream().write(payload);
+                      s.closeWrite();
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+      byte[] back = s.inputStream().readAllBytes();
+      w.join();
+      assertThat(MessageDigest.getInstance("SHA-256").digest(back))
+          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
+      client.close();
+      assertThat(srv.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void manyStreamsAndServerOpenedStreams() throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(true);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Session client = connect(server);
+      Session srv = Session.server(server.accept(), Config.defaults());
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(client));
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        results.add(pool.submit(SessionTest.roundTrip(i % 2 == 0 ? client : srv, i, 20_000 + i)));
+      }
+      for (Future<Boolean> r : results) {
+        assertThat(r.get()).isTrue();
+      }
+      assertThat(client.ping()).isPositive();
+      client.close();
+    }
+  }
+
+  @Test
+  void peerClosingTheWebSocketClosesTheSession() throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(false)) {
+      Session client = connect(server);
+      PushTransport pushed = server.accept();
+      Session srv = Session.server(pushed, Config.defaults());
+      srv.close();
+      assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
+      assertThat(client.closeCause()).isInstanceOf(SessionClosedException.class);
+    }
+  }
+}
