@@ -2,7 +2,6 @@ package io.visiona.proxy;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
 import java.util.logging.Logger;
@@ -21,12 +20,14 @@ public final class ProxyMain {
             ConfigLoader.configFile("remote-proxy", args, System.getenv()), System.getenv());
     ProxySettings settings = ProxySettings.from(config.get("proxy"));
     Lifecycle lifecycle = new Lifecycle();
-    WebServer server = ProxyServer.create(settings, lifecycle).start();
-    lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
+    ProxyServer proxy = ProxyServer.production(settings, lifecycle).start();
+    // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the
+    // listeners stop (which closes the remaining tunnels).
+    lifecycle.onShutdown(proxy.webServer(), settings.drainGrace(), proxy::beginDrain, proxy::idle);
     LOG.info(
         "remote-proxy up: tunnels on "
-            + server.port()
+            + proxy.tunnelPort()
             + ", internal on "
-            + server.port(ProxyServer.INTERNAL_SOCKET));
+            + proxy.internalPort());
   }
 }
