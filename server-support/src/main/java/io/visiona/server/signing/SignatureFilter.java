@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Lets through only correctly signed requests; install it on the routing of an internal listener:
@@ -35,15 +36,39 @@ public final class SignatureFilter implements Filter {
   /** The filter buffers the body in memory; beyond this, stream and sign differently. */
   public static final int MAX_MAX_BODY_BYTES = 64 << 20;
 
+  // Public paths are matched on the raw path; anything that a router might normalise or decode
+  // (dots, percent signs, matrix parameters, double slashes) is never public.
+  private static final Pattern PLAIN_PATH = Pattern.compile("(/[A-Za-z0-9_-]+)+");
+
   private final RequestVerifier verifier;
   private final int maxBodyBytes;
   private final Rejections rejections;
+  private final List<String> publicPrefixes;
 
   /**
    * @param onReject called once per refused request, e.g. {@link SignatureMetrics#counter}
    */
   public SignatureFilter(
       RequestVerifier verifier, int maxBodyBytes, Consumer<RejectReason> onReject) {
+    this(verifier, maxBodyBytes, onReject, List.of());
+  }
+
+  /**
+   * @param publicPrefixes path prefixes that need no signature, e.g. {@code /observe} when health
+   *     and metrics share the listener; a prefix covers itself and the paths below it
+   */
+  public SignatureFilter(
+      RequestVerifier verifier,
+      int maxBodyBytes,
+      Consumer<RejectReason> onReject,
+      List<String> publicPrefixes) {
+    for (String prefix : publicPrefixes) {
+      if (!PLAIN_PATH.matcher(prefix).matches()) {
+        throw new IllegalArgumentException(
+            "public path prefix must look like /a/b (letters, digits, _ and -): " + prefix);
+      }
+    }
+    this.publicPrefixes = List.copyOf(publicPrefixes);
     if (maxBodyBytes < 0 || maxBodyBytes > MAX_MAX_BODY_BYTES) {
       throw new IllegalArgumentException(
           "max body size must be between 0 and " + MAX_MAX_BODY_BYTES + " bytes");
@@ -56,6 +81,10 @@ public final class SignatureFilter implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     HttpPrologue prologue = req.prologue();
+    if (isPublic(prologue.uriPath().rawPath())) {
+      chain.proceed();
+      return;
+    }
     byte[] body = readBody(req);
     if (body == null) {
       refuse(res, prologue, RejectReason.BODY_TOO_LARGE, "body over " + maxBodyBytes + " bytes");
@@ -74,6 +103,18 @@ public final class SignatureFilter implements Filter {
     }
     VerifiedRequest.attach(req, ((VerificationResult.Accepted) result).keyId(), body);
     chain.proceed();
+  }
+
+  private boolean isPublic(String rawPath) {
+    if (publicPrefixes.isEmpty() || !PLAIN_PATH.matcher(rawPath).matches()) {
+      return false;
+    }
+    for (String prefix : publicPrefixes) {
+      if (rawPath.equals(prefix) || rawPath.startsWith(prefix + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void refuse(

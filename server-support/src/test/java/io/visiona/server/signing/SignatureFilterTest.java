@@ -3,6 +3,7 @@ package io.visiona.server.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
+import io.visiona.server.Observability;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +41,10 @@ class SignatureFilterTest {
   }
 
   private void start(KeyRing ring, int replayCacheSize) {
+    start(ring, replayCacheSize, List.of());
+  }
+
+  private void start(KeyRing ring, int replayCacheSize, List<String> publicPrefixes) {
     var verifier =
         new RequestVerifier(
             Direction.API_TO_PROXY,
@@ -47,16 +52,21 @@ class SignatureFilterTest {
             serverClock,
             RequestVerifier.DEFAULT_MAX_SKEW,
             replayCacheSize);
-    var filter = new SignatureFilter(verifier, MAX_BODY, rejected::add);
+    var filter = new SignatureFilter(verifier, MAX_BODY, rejected::add, publicPrefixes);
     server =
         WebServer.builder()
             .host("127.0.0.1")
             .port(0)
+            .addFeature(Observability.feature(List.of("@default"), List.of()))
             .routing(
                 r ->
                     r.addFilter(filter)
                         .any(
                             (req, res) -> {
+                              if (req.path().path().startsWith("/observe")) {
+                                res.next(); // to the observability feature
+                                return;
+                              }
                               VerifiedRequest v = VerifiedRequest.of(req);
                               res.send("key=" + v.keyId() + " body=" + v.bodyAsString());
                             }))
@@ -379,5 +389,34 @@ class SignatureFilterTest {
     clientClock.set(T0.plusSeconds(301));
     assertThat(send(client().request("GET", uri("/c"), new byte[0]).build()).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void observabilityOnTheSameListenerIsGuardedUnlessDeclaredPublic() throws Exception {
+    start();
+    assertRefused(
+        send(HttpRequest.newBuilder(uri("/observe/health")).build()),
+        RejectReason.MISSING_SIGNATURE);
+  }
+
+  @Test
+  void publicPrefixesPassUnsignedButNothingThatCouldBeNormalisedAway() throws Exception {
+    start(apiToProxy, 1000, List.of("/observe"));
+    assertThat(send(HttpRequest.newBuilder(uri("/observe/health")).build()).statusCode())
+        .isEqualTo(200);
+    assertThat(send(HttpRequest.newBuilder(uri("/observe")).build()).statusCode())
+        .isNotEqualTo(401);
+    for (String sneaky :
+        List.of(
+            "/observer",
+            "/internal/sessions",
+            "/observe/../internal/sessions",
+            "/observe/%2e%2e/internal/sessions",
+            "/observe//health",
+            "/observe;x=1/health")) {
+      assertThat(send(HttpRequest.newBuilder(uri(sneaky)).build()).statusCode())
+          .as(sneaky)
+          .isEqualTo(401);
+    }
   }
 }
