@@ -32,6 +32,17 @@ public record SigningSettings(
   public static final int DEFAULT_REPLAY_CACHE_SIZE = 100_000;
 
   public SigningSettings {
+    // Checked here so that a bad value stops startup, not the first request.
+    if (maxClockSkew.isNegative() || maxClockSkew.isZero()) {
+      throw new IllegalArgumentException("signing.max-clock-skew must be positive");
+    }
+    if (replayCacheSize < 1) {
+      throw new IllegalArgumentException("signing.replay-cache-size must be positive");
+    }
+    if (maxBodyBytes < 0 || maxBodyBytes > SignatureFilter.MAX_MAX_BODY_BYTES) {
+      throw new IllegalArgumentException(
+          "signing.max-body-bytes must be between 0 and " + SignatureFilter.MAX_MAX_BODY_BYTES);
+    }
     rings = Map.copyOf(rings);
     for (Direction d : Direction.values()) {
       if (!rings.containsKey(d)) {

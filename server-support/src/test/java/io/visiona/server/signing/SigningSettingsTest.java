@@ -133,4 +133,18 @@ class SigningSettingsTest {
     assertThatThrownBy(() -> SigningSettings.from(config, CLOCK))
         .hasMessageContaining("must use different secrets");
   }
+
+  @Test
+  void outOfRangeLimitsAreStartupErrors() {
+    var rings =
+        Map.of(
+            Direction.API_TO_PROXY, TestKeys.ring(TestKeys.key("a", 1)),
+            Direction.PROXY_TO_API, TestKeys.ring(TestKeys.key("p", 2)));
+    assertThatThrownBy(() -> new SigningSettings(rings, Duration.ZERO, 10, 10))
+        .hasMessageContaining("max-clock-skew");
+    assertThatThrownBy(() -> new SigningSettings(rings, Duration.ofMinutes(5), 0, 10))
+        .hasMessageContaining("replay-cache-size");
+    assertThatThrownBy(() -> new SigningSettings(rings, Duration.ofMinutes(5), 10, -1))
+        .hasMessageContaining("max-body-bytes");
+  }
 }
