@@ -95,7 +95,7 @@ public record Config(
   public static final class Builder {
     private int initialWindow = SPEC_INITIAL_WINDOW;
     private int maxWindow = 16 << 20;
-    private long sessionMemoryBudget = 64L << 20;
+    private long sessionMemoryBudget = 256L << 20;
     private int maxFrameSize = 64 << 10;
     private int acceptBacklog = 256;
     private int ackBacklog = 256;

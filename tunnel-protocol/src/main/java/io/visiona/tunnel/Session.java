@@ -668,6 +668,11 @@ public final class Session implements AutoCloseable {
     return new ArrayList<>(streams.values());
   }
 
+  /** Close timers not yet fired or cancelled, across all sessions (for leak checks). */
+  static int pendingTimers() {
+    return ((ScheduledThreadPoolExecutor) TIMERS).getQueue().size();
+  }
+
   private static ScheduledExecutorService timers() {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(

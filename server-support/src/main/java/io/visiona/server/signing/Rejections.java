@@ -1,0 +1,77 @@
+package io.visiona.server.signing;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * How a refused request is reported: a log line with the reason for operators, a call to the
+ * metrics hook, and a JSON error envelope for the caller.
+ *
+ * <p>The caller learns only the status and a generic message, never which check failed: the reason
+ * would help an attacker probe keys and clocks, and the server logs already tell operators.
+ */
+final class Rejections {
+
+  private static final Logger LOG = Logger.getLogger(Rejections.class.getName());
+
+  private final Direction direction;
+  private final Consumer<RejectReason> onReject;
+
+  Rejections(Direction direction, Consumer<RejectReason> onReject) {
+    this.direction = direction;
+    this.onReject = onReject;
+  }
+
+  void record(HttpPrologue prologue, RejectReason reason, String detail) {
+    // Path only: a query string might carry identifiers that do not belong in logs.
+    LOG.warning(
+        () ->
+            "signed request refused ("
+                + direction.label()
+                + "): "
+                + reason
+                + ", "
+                + detail
+                + ", "
+                + prologue.method().text()
+                + " "
+                + prologue.uriPath().rawPath());
+    onReject.accept(reason);
+  }
+
+  static String code(RejectReason reason) {
+    return switch (reason.httpStatus()) {
+      case 413 -> "PAYLOAD_TOO_LARGE";
+      case 503 -> "OVERLOADED";
+      default -> "UNAUTHORIZED";
+    };
+  }
+
+  static String message(RejectReason reason) {
+    return switch (reason.httpStatus()) {
+      case 413 -> "request body too large";
+      case 503 -> "too many signed requests; retry shortly";
+      default -> "missing or invalid request signature";
+    };
+  }
+
+  static void send(ServerResponse res, RejectReason reason) {
+    res.status(Status.create(reason.httpStatus()));
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    if (reason == RejectReason.BODY_TOO_LARGE) {
+      // The rest of the body is unread; closing spares the server draining it.
+      res.header(HeaderNames.CONNECTION, "close");
+    }
+    if (reason == RejectReason.REPLAY_CACHE_FULL) {
+      res.header(HeaderNames.RETRY_AFTER, "1");
+    }
+    String json =
+        "{\"error\":{\"code\":\"" + code(reason) + "\",\"message\":\"" + message(reason) + "\"}}";
+    res.send(json.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,69 @@
+package io.visiona.server.signing;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Verifies a signed WebSocket (or other) upgrade request, which Helidon 4.2 hands to the upgrade
+ * handler without running HTTP filters. The body is empty by definition. Use it first thing in
+ * {@code WsListener.onHttpUpgrade}:
+ *
+ * <pre>{@code
+ * public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+ *   signedUpgrade.require(prologue, headers);
+ *   return Optional.empty();
+ * }
+ * }</pre>
+ */
+public final class SignedUpgrade {
+
+  static final HeaderName SIGNATURE = HeaderNames.create(SignatureHeader.NAME);
+  static final HeaderName DIGEST = HeaderNames.create(ContentDigest.HEADER);
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final RequestVerifier verifier;
+  private final Rejections rejections;
+
+  public SignedUpgrade(RequestVerifier verifier, Consumer<RejectReason> onReject) {
+    this.verifier = verifier;
+    this.rejections = new Rejections(verifier.direction(), onReject);
+  }
+
+  /** Verifies without side effects beyond the replay cache; logs nothing. */
+  public VerificationResult verify(HttpPrologue prologue, Headers headers) {
+    return verifier.verify(
+        prologue.method().text(),
+        RequestTarget.of(prologue),
+        headers.all(SIGNATURE, List::of),
+        headers.all(DIGEST, List::of),
+        NO_BODY);
+  }
+
+  /**
+   * Verifies, and on refusal logs the reason, calls the metrics hook and throws a {@link
+   * RequestException} that Helidon turns into a 401 (503 when the replay cache is full) with a
+   * generic message. (A {@code WsUpgradeException} would instead fall through to routing, a 404.)
+   *
+   * @return id of the key that signed the upgrade
+   */
+  public String require(HttpPrologue prologue, Headers headers) {
+    VerificationResult result = verify(prologue, headers);
+    if (result instanceof VerificationResult.Rejected rejected) {
+      rejections.record(prologue, rejected.reason(), rejected.detail());
+      throw RequestException.builder()
+          .type(DirectHandler.EventType.OTHER)
+          .status(Status.create(rejected.reason().httpStatus()))
+          .message(Rejections.message(rejected.reason()))
+          .build();
+    }
+    return ((VerificationResult.Accepted) result).keyId();
+  }
+}
