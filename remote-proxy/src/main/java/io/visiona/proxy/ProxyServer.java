@@ -9,6 +9,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.visiona.proxy.auth.AgentAuthenticator;
 import io.visiona.proxy.auth.ApiServerAuthenticator;
 import io.visiona.proxy.auth.CachingAuthenticator;
+import io.visiona.proxy.auth.OutboundSigner;
 import io.visiona.proxy.auth.TimedAuthenticator;
 import io.visiona.proxy.forward.ForwardService;
 import io.visiona.proxy.http.ApiError;
@@ -17,6 +18,7 @@ import io.visiona.proxy.internal.DenyAllInternalAuth;
 import io.visiona.proxy.internal.InternalAuth;
 import io.visiona.proxy.internal.InternalAuthFilter;
 import io.visiona.proxy.internal.SessionsService;
+import io.visiona.proxy.internal.SignedInternalAuth;
 import io.visiona.proxy.link.LinkEndpoint;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
@@ -24,10 +26,15 @@ import io.visiona.proxy.tunnel.TunnelRegistry;
 import io.visiona.proxy.tunnel.TunnelSettings;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.SignatureMetrics;
+import io.visiona.server.signing.SignedHttpRequests;
+import io.visiona.server.signing.SigningSettings;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * remote-proxy assembled: the public tunnel listener ({@code /v1/tunnel}) and the private internal
@@ -70,24 +77,51 @@ public final class ProxyServer {
     return new ProxyServer(settings, lifecycle, authenticator, internalAuth);
   }
 
+  /** {@link #production(ProxySettings, Optional, Lifecycle)} without signing keys. */
+  public static ProxyServer production(ProxySettings settings, Lifecycle lifecycle) {
+    return production(settings, Optional.empty(), lifecycle);
+  }
+
   /**
    * The proxy as configured, with the production authenticator (the api-server's internal API,
-   * contacted only when an agent connects). Internal requests are refused until request signing is
-   * configured.
+   * contacted only when an agent connects, with signed requests). Without signing keys the proxy
+   * still starts, but refuses every internal request and cannot check agent credentials (503).
    */
-  public static ProxyServer production(ProxySettings settings, Lifecycle lifecycle) {
+  public static ProxyServer production(
+      ProxySettings settings, Optional<SigningSettings> signing, Lifecycle lifecycle) {
+    Clock clock = Clock.systemUTC();
+    OutboundSigner signer =
+        signing
+            .<OutboundSigner>map(
+                s -> new SignedHttpRequests(s.signer(Direction.PROXY_TO_API, clock))::request)
+            .orElse(
+                (method, uri, body) -> {
+                  throw new IllegalStateException("request signing keys are not configured");
+                });
+    InternalAuth internalAuth =
+        signing
+            .<InternalAuth>map(
+                s ->
+                    new SignedInternalAuth(
+                        s.verifier(Direction.API_TO_PROXY, clock),
+                        internalBodyLimit(settings),
+                        SignatureMetrics.counter(Direction.API_TO_PROXY)))
+            .orElseGet(DenyAllInternalAuth::new);
     AgentAuthenticator api =
         new ApiServerAuthenticator(
             HttpClient.newBuilder().connectTimeout(settings.auth().timeout()).build(),
             settings.auth().apiServer(),
-            (method, uri, body) -> {
-              throw new IllegalStateException("request signing keys are not configured");
-            },
+            signer,
             settings.auth().timeout());
     AgentAuthenticator cached =
         new CachingAuthenticator(
             api, settings.auth().cacheTtl(), settings.auth().cacheMaxEntries(), Clock.systemUTC());
-    return create(settings, lifecycle, cached, new DenyAllInternalAuth());
+    return create(settings, lifecycle, cached, internalAuth);
+  }
+
+  /** The largest body an internal endpoint takes (forward/http), which the signature covers. */
+  public static int internalBodyLimit(ProxySettings settings) {
+    return settings.forward().maxRequestJson();
   }
 
   private WebServer webServer(InternalAuth internalAuth) {

@@ -160,7 +160,7 @@ class TunnelLimitsTest {
           return Optional.of(new AgentIdentity("d", "o"));
         };
     TunnelSettings t = TunnelSettings.defaults().withHandshakeTimeout(Duration.ofMillis(300));
-    try (var f = new StuckFixture(withTunnel(t), stuck)) {
+    try (ProxyFixture f = new ProxyFixture(withTunnel(t), stuck)) {
       long start = System.nanoTime();
       RawHttp.Response r =
           RawHttp.upgrade(f.proxy.tunnelPort(), "/v1/tunnel", Map.of("Authorization", "Bearer c"));
@@ -209,23 +209,6 @@ class TunnelLimitsTest {
       // Helidon's idle clock ticks in whole seconds: wait well past two timeouts.
       assertThat(agent.session().awaitClosed(Duration.ofSeconds(5))).isFalse();
       assertThat(f.proxy.registry().size()).isEqualTo(1);
-    }
-  }
-
-  /** A fixture whose agent authenticator is given (not a map). */
-  private static final class StuckFixture implements AutoCloseable {
-    final io.visiona.proxy.ProxyServer proxy;
-
-    StuckFixture(ProxySettings settings, AgentAuthenticator auth) {
-      proxy =
-          io.visiona.proxy.ProxyServer.create(
-                  settings, new io.visiona.server.Lifecycle(), auth, ProxyFixture.OPEN)
-              .start();
-    }
-
-    @Override
-    public void close() {
-      proxy.stop();
     }
   }
 }

@@ -128,7 +128,7 @@ class TunnelTest {
     assertThatThrownBy(() -> JavaAgent.connect(fixture.tunnelUri(), "wrong", box.address()))
         .isInstanceOf(IOException.class);
     assertThat(fixture.proxy.registry().size()).isZero();
-    assertThat(fixture.get("/observe/metrics").body())
+    assertThat(fixture.plainGet("/observe/metrics").body())
         .contains("proxy_auth_failures_total{reason=\"invalid\"");
   }
 
