@@ -20,6 +20,7 @@ import io.visiona.proxy.internal.InternalAuthFilter;
 import io.visiona.proxy.internal.SessionsService;
 import io.visiona.proxy.internal.SignedInternalAuth;
 import io.visiona.proxy.link.LinkEndpoint;
+import io.visiona.proxy.link.LinkSessions;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
 import io.visiona.proxy.tunnel.TunnelRegistry;
@@ -51,6 +52,7 @@ public final class ProxyServer {
   private final Lifecycle lifecycle;
   private final AgentAuthenticator authenticator;
   private final TunnelRegistry registry;
+  private final LinkSessions links = new LinkSessions();
   private final ProxyMetrics metrics;
   private final WebServer server;
 
@@ -175,6 +177,7 @@ public final class ProxyServer {
                                         settings.link(),
                                         registry,
                                         metrics,
+                                        links,
                                         lifecycle::draining)))
                     .routing(internalRouting(internalAuth)))
         .addFeature(Observability.feature(List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness())))
@@ -224,6 +227,10 @@ public final class ProxyServer {
     return registry;
   }
 
+  public LinkSessions links() {
+    return links;
+  }
+
   public ProxyMetrics metrics() {
     return metrics;
   }
@@ -241,6 +248,7 @@ public final class ProxyServer {
   /** Closes every tunnel, stops the listeners, removes the meters. */
   public void stop() {
     registry.closeAll();
+    links.closeAll();
     server.stop();
     metrics.close();
   }

@@ -30,6 +30,7 @@ public final class LinkEndpoint implements WsListener {
   private final LinkSettings settings;
   private final LinkStreamHandler handler;
   private final ProxyMetrics metrics;
+  private final LinkSessions sessions;
   private YamuxWebSocket connection;
 
   public LinkEndpoint(
@@ -37,8 +38,10 @@ public final class LinkEndpoint implements WsListener {
       LinkSettings settings,
       io.visiona.proxy.tunnel.TunnelRegistry registry,
       ProxyMetrics metrics,
+      LinkSessions sessions,
       java.util.function.BooleanSupplier draining) {
     this.auth = auth;
+    this.sessions = sessions;
     this.settings = settings;
     this.metrics = metrics;
     this.handler = new LinkStreamHandler(registry, settings.headerTimeout(), metrics, draining);
@@ -66,7 +69,12 @@ public final class LinkEndpoint implements WsListener {
         ws.socketContext().remotePeer().host() + ":" + ws.socketContext().remotePeer().port();
     connection = YamuxWebSocket.open(ws, settings.yamux(), "relay link " + remote);
     metrics.track(connection.session(), false);
-    connection.watch(() -> LOG.fine(() -> "relay link from " + remote + " ended"));
+    sessions.add(connection.session());
+    connection.watch(
+        () -> {
+          sessions.remove(connection.session());
+          LOG.fine(() -> "relay link from " + remote + " ended");
+        });
     Thread.ofVirtual().name("link-accept").start(this::acceptLoop);
   }
 

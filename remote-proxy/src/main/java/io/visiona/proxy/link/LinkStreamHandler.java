@@ -11,6 +11,9 @@ import java.util.function.BooleanSupplier;
 /** Serves one stream of the relay link: header, open the device stream, answer, splice. */
 final class LinkStreamHandler {
 
+  private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+  private static final long MAX_DRAIN = 64 * 1024;
+
   private final TunnelRegistry registry;
   private final Duration headerTimeout;
   private final ProxyMetrics metrics;
@@ -64,10 +67,23 @@ final class LinkStreamHandler {
     Splice.run(link, agent);
   }
 
+  /**
+   * Answers with the error line and ends the stream. Whatever the api-server sent after its header
+   * is read and dropped (a little, briefly), since closing with unread data would reset the stream
+   * and lose the error line.
+   */
   private void refuse(Stream link, String code, String message) {
     metrics.linkStreamOutcome(code);
     try {
       LinkHeader.error(link.outputStream(), code, message);
+      link.closeWrite();
+      link.setReadTimeout(DRAIN_TIME);
+      byte[] scratch = new byte[4096];
+      long left = MAX_DRAIN;
+      int n;
+      while (left > 0 && (n = link.inputStream().read(scratch)) >= 0) {
+        left -= n;
+      }
       link.close();
     } catch (IOException e) {
       link.reset();
