@@ -46,7 +46,7 @@ public record ProxySettings(
         proxy.get("tunnel.port").asInt().orElse(3800),
         proxy.get("internal.host").asString().orElse("127.0.0.1"),
         proxy.get("internal.port").asInt().orElse(3801),
-        proxy.get("drain.grace-period").as(Duration.class).orElse(Duration.ofSeconds(3)),
+        proxy.get("drain.grace-period").as(Duration.class).orElse(Duration.ofSeconds(30)),
         TunnelSettings.from(proxy.get("tunnel")),
         LinkSettings.from(proxy.get("link")),
         ForwardSettings.from(proxy.get("forward")),
