@@ -90,8 +90,14 @@ public final class YamuxWebSocket {
   public void onMessage(BufferData data) {
     lastInboundMillis = System.currentTimeMillis();
     try {
-      while (data.available() > 0) {
-        int n = data.read(scratch, 0, Math.min(scratch.length, data.available()));
+      // available() walks every chunk of a composite buffer: ask once, not per copy.
+      int left = data.available();
+      while (left > 0) {
+        int n = data.read(scratch, 0, Math.min(scratch.length, left));
+        if (n <= 0) {
+          break;
+        }
+        left -= n;
         transport.receive(ByteBuffer.wrap(scratch, 0, n));
       }
     } catch (InterruptedIOException e) {

@@ -39,7 +39,15 @@ public final class RelayLinkClient implements AutoCloseable {
         WebSocketTransport.connect(
             HTTP, link, headers, Duration.ofSeconds(10), Duration.ofSeconds(30));
     return new RelayLinkClient(
-        Session.client(transport, Config.builder().sessionMemoryBudget(1L << 30).build()));
+        Session.client(
+            transport,
+            Config.builder()
+                .sessionMemoryBudget(1L << 30)
+                // Small WebSocket messages: Helidon 4.2 reads large incoming frames slowly
+                // (see BENCHMARKS.md), so the link client batches at most ~40 KB per message.
+                .maxFrameSize(16 << 10)
+                .sendBufferSize(40_000)
+                .build()));
   }
 
   public Session session() {
