@@ -28,8 +28,10 @@ public final class ProxyMain {
                 lifecycle)
             .start();
     // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the
-    // listeners stop (which closes the remaining tunnels).
-    lifecycle.onShutdown(proxy.webServer(), settings.drainGrace(), proxy::beginDrain, proxy::idle);
+    // listeners stop and the remaining tunnels are closed.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> proxy.drainAndStop(settings.drainGrace()), "drain-on-shutdown"));
     LOG.info(
         "remote-proxy up: tunnels on "
             + proxy.tunnelPort()

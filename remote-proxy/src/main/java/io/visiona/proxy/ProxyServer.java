@@ -245,6 +245,20 @@ public final class ProxyServer {
     return registry.openStreams() == 0;
   }
 
+  /**
+   * SIGTERM handling: {@link Lifecycle#drainAndStop} (readiness down, {@link #beginDrain}, wait for
+   * {@link #idle} or the grace period, stop the listeners), then every remaining tunnel and relay
+   * link is closed, so agents see their tunnel end even if a connection outlived the listeners.
+   */
+  public void drainAndStop(Duration grace) {
+    try {
+      lifecycle.drainAndStop(server, grace, this::beginDrain, this::idle);
+    } finally {
+      registry.closeAll();
+      links.closeAll();
+    }
+  }
+
   /** Closes every tunnel, stops the listeners, removes the meters. */
   public void stop() {
     registry.closeAll();

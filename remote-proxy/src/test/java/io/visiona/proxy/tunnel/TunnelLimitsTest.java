@@ -167,7 +167,7 @@ class TunnelLimitsTest {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(r.status()).isEqualTo(503);
       assertThat(errorCode(r)).isEqualTo("AUTH_UNAVAILABLE");
-      assertThat(millis).isGreaterThanOrEqualTo(250).isLessThan(5000);
+      assertThat(millis).isGreaterThanOrEqualTo(250).isLessThan(30_000);
       assertThat(f.proxy.registry().size()).isZero();
     } finally {
       release.countDown();
@@ -198,16 +198,16 @@ class TunnelLimitsTest {
   void keepaliveKeepsAnIdleTunnelOpenPastTheIdleTimeout() throws Exception {
     TunnelSettings t =
         TunnelSettings.defaults()
-            .withIdleTimeout(Duration.ofSeconds(2))
+            .withIdleTimeout(Duration.ofSeconds(4))
             .withYamux(
                 YamuxSettings.tunnelDefaults()
-                    .withKeepAlive(Duration.ofMillis(200), Duration.ofMillis(300)));
+                    .withKeepAlive(Duration.ofMillis(200), Duration.ofMillis(1500)));
     try (EchoServer echo = new EchoServer();
         ProxyFixture f = new ProxyFixture(withTunnel(t), new MapAuthenticator().add("c", "d"));
         JavaAgent agent = JavaAgent.connect(f.tunnelUri(), "c", echo.address())) {
       await().until(() -> f.proxy.registry().size() == 1);
       // Helidon's idle clock ticks in whole seconds: wait well past two timeouts.
-      assertThat(agent.session().awaitClosed(Duration.ofSeconds(5))).isFalse();
+      assertThat(agent.session().awaitClosed(Duration.ofSeconds(9))).isFalse();
       assertThat(f.proxy.registry().size()).isEqualTo(1);
     }
   }
