@@ -37,6 +37,7 @@ public final class IdpHttp {
         HttpClient.newBuilder()
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempts towards the provider
             .build();
   }
 

@@ -17,7 +17,10 @@ import java.util.stream.Collectors;
 public final class TestBrowser {
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   private final URI api;
   private final Map<String, String> cookies = new LinkedHashMap<>();
