@@ -1,25 +1,255 @@
 package io.visiona.proxy;
 
+import io.helidon.http.Status;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import io.visiona.proxy.auth.AgentAuthenticator;
+import io.visiona.proxy.auth.ApiServerAuthenticator;
+import io.visiona.proxy.auth.CachingAuthenticator;
+import io.visiona.proxy.auth.OutboundSigner;
+import io.visiona.proxy.auth.TimedAuthenticator;
+import io.visiona.proxy.forward.ForwardService;
+import io.visiona.proxy.http.ApiError;
+import io.visiona.proxy.http.JsonErrors;
+import io.visiona.proxy.internal.DenyAllInternalAuth;
+import io.visiona.proxy.internal.InternalAuth;
+import io.visiona.proxy.internal.InternalAuthFilter;
+import io.visiona.proxy.internal.SessionsService;
+import io.visiona.proxy.internal.SignedInternalAuth;
+import io.visiona.proxy.link.LinkEndpoint;
+import io.visiona.proxy.link.LinkSessions;
+import io.visiona.proxy.metrics.ProxyMetrics;
+import io.visiona.proxy.tunnel.TunnelEndpoint;
+import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.proxy.tunnel.TunnelSettings;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.SignatureMetrics;
+import io.visiona.server.signing.SignedHttpRequests;
+import io.visiona.server.signing.SigningSettings;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** Builds remote-proxy's web server: the public tunnel listener and the private internal one. */
+/**
+ * remote-proxy assembled: the public tunnel listener ({@code /v1/tunnel}) and the private internal
+ * one (internal API, relay link, health, metrics), around one {@link TunnelRegistry}.
+ */
 public final class ProxyServer {
 
-  static final String INTERNAL_SOCKET = "internal";
+  public static final String INTERNAL_SOCKET = "internal";
+  static final String TUNNEL_PATH = "/v1/tunnel";
+  static final String LINK_PATH = "/internal/link";
+  private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
 
-  private ProxyServer() {}
+  private final ProxySettings settings;
+  private final Lifecycle lifecycle;
+  private final AgentAuthenticator authenticator;
+  private final TunnelRegistry registry;
+  private final LinkSessions links = new LinkSessions();
+  private final ProxyMetrics metrics;
+  private final WebServer server;
 
-  public static WebServer create(ProxySettings settings, Lifecycle lifecycle) {
+  private ProxyServer(
+      ProxySettings settings,
+      Lifecycle lifecycle,
+      AgentAuthenticator authenticator,
+      InternalAuth internalAuth) {
+    this.settings = settings;
+    this.lifecycle = lifecycle;
+    this.authenticator =
+        new TimedAuthenticator(authenticator, settings.tunnel().handshakeTimeout());
+    this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
+    this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
+    this.server = webServer(internalAuth);
+  }
+
+  /** The proxy with the given agent authenticator and internal-request authentication. */
+  public static ProxyServer create(
+      ProxySettings settings,
+      Lifecycle lifecycle,
+      AgentAuthenticator authenticator,
+      InternalAuth internalAuth) {
+    return new ProxyServer(settings, lifecycle, authenticator, internalAuth);
+  }
+
+  /** {@link #production(ProxySettings, Optional, Lifecycle)} without signing keys. */
+  public static ProxyServer production(ProxySettings settings, Lifecycle lifecycle) {
+    return production(settings, Optional.empty(), lifecycle);
+  }
+
+  /**
+   * The proxy as configured, with the production authenticator (the api-server's internal API,
+   * contacted only when an agent connects, with signed requests). Without signing keys the proxy
+   * still starts, but refuses every internal request and cannot check agent credentials (503).
+   */
+  public static ProxyServer production(
+      ProxySettings settings, Optional<SigningSettings> signing, Lifecycle lifecycle) {
+    Clock clock = Clock.systemUTC();
+    OutboundSigner signer =
+        signing
+            .<OutboundSigner>map(
+                s -> new SignedHttpRequests(s.signer(Direction.PROXY_TO_API, clock))::request)
+            .orElse(
+                (method, uri, body) -> {
+                  throw new IllegalStateException("request signing keys are not configured");
+                });
+    InternalAuth internalAuth =
+        signing
+            .<InternalAuth>map(
+                s ->
+                    new SignedInternalAuth(
+                        s.verifier(Direction.API_TO_PROXY, clock),
+                        internalBodyLimit(settings),
+                        SignatureMetrics.counter(Direction.API_TO_PROXY)))
+            .orElseGet(DenyAllInternalAuth::new);
+    AgentAuthenticator api =
+        new ApiServerAuthenticator(
+            HttpClient.newBuilder().connectTimeout(settings.auth().timeout()).build(),
+            settings.auth().apiServer(),
+            signer,
+            settings.auth().timeout());
+    AgentAuthenticator cached =
+        new CachingAuthenticator(
+            api, settings.auth().cacheTtl(), settings.auth().cacheMaxEntries(), Clock.systemUTC());
+    return create(settings, lifecycle, cached, internalAuth);
+  }
+
+  /** The largest body an internal endpoint takes (forward/http), which the signature covers. */
+  public static int internalBodyLimit(ProxySettings settings) {
+    return settings.forward().maxRequestJson();
+  }
+
+  private WebServer webServer(InternalAuth internalAuth) {
+    TunnelSettings tunnel = settings.tunnel();
     return WebServer.builder()
         .host(settings.tunnelHost())
         .port(settings.tunnelPort())
         .shutdownHook(false)
+        .idleConnectionTimeout(tunnel.idleTimeout())
+        .idleConnectionPeriod(checkPeriod(tunnel.idleTimeout()))
+        .directHandlers(JsonErrors.directHandlers())
+        .addProtocol(
+            WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
+        .addRouting(
+            WsRouting.builder()
+                .endpoint(
+                    TUNNEL_PATH,
+                    () ->
+                        new TunnelEndpoint(
+                            registry, authenticator, tunnel.yamux(), metrics, lifecycle::draining)))
+        .routing(
+            r ->
+                r.get(
+                        TUNNEL_PATH,
+                        (req, res) ->
+                            JsonErrors.send(
+                                res,
+                                Status.create(426, "Upgrade Required"),
+                                "UPGRADE_REQUIRED",
+                                "GET /v1/tunnel must be a WebSocket upgrade"))
+                    .error(ApiError.class, JsonErrors.handler())
+                    .any((req, res) -> notFound(res)))
         .putSocket(
-            INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
+            INTERNAL_SOCKET,
+            l ->
+                l.host(settings.internalHost())
+                    .port(settings.internalPort())
+                    .directHandlers(JsonErrors.directHandlers())
+                    .addProtocol(
+                        WsConfig.builder()
+                            .name("websocket")
+                            .maxFrameLength(settings.link().maxFrameLength())
+                            .build())
+                    .addRouting(
+                        WsRouting.builder()
+                            .endpoint(
+                                LINK_PATH,
+                                () ->
+                                    new LinkEndpoint(
+                                        internalAuth,
+                                        settings.link(),
+                                        registry,
+                                        metrics,
+                                        links,
+                                        lifecycle::draining)))
+                    .routing(internalRouting(internalAuth)))
         .addFeature(Observability.feature(List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness())))
         .build();
+  }
+
+  private HttpRouting.Builder internalRouting(InternalAuth internalAuth) {
+    return HttpRouting.builder()
+        .addFilter(new InternalAuthFilter(internalAuth, metrics))
+        .register("/internal", new SessionsService(registry, authenticator))
+        .register(
+            "/internal",
+            new ForwardService(registry, settings.forward(), metrics, lifecycle::draining))
+        .error(ApiError.class, JsonErrors.handler());
+  }
+
+  private static void notFound(io.helidon.webserver.http.ServerResponse res) {
+    JsonErrors.send(res, Status.NOT_FOUND_404, "NOT_FOUND", "no such resource");
+  }
+
+  private static Duration checkPeriod(Duration idle) {
+    Duration half = idle.dividedBy(2);
+    if (half.isZero()) {
+      half = Duration.ofMillis(1);
+    }
+    return half.compareTo(MAX_IDLE_CHECK_PERIOD) < 0 ? half : MAX_IDLE_CHECK_PERIOD;
+  }
+
+  public ProxyServer start() {
+    server.start();
+    return this;
+  }
+
+  public WebServer webServer() {
+    return server;
+  }
+
+  public int tunnelPort() {
+    return server.port();
+  }
+
+  public int internalPort() {
+    return server.port(INTERNAL_SOCKET);
+  }
+
+  public TunnelRegistry registry() {
+    return registry;
+  }
+
+  public LinkSessions links() {
+    return links;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  /** Drain, step one: agents get GoAway; new tunnels and relay streams are refused. */
+  public void beginDrain() {
+    registry.goAwayAll();
+  }
+
+  /** True once no stream is open on any tunnel. */
+  public boolean idle() {
+    return registry.openStreams() == 0;
+  }
+
+  /** Closes every tunnel, stops the listeners, removes the meters. */
+  public void stop() {
+    registry.closeAll();
+    links.closeAll();
+    server.stop();
+    metrics.close();
   }
 }

@@ -1,0 +1,17 @@
+package io.visiona.proxy.auth;
+
+import java.util.Optional;
+
+/** Checks an agent's device credential before its tunnel is accepted. */
+public interface AgentAuthenticator {
+
+  /**
+   * The identity behind {@code credential}, or empty if the credential is not valid.
+   *
+   * @throws AuthUnavailableException when the answer cannot be had (backend down, timeout)
+   */
+  Optional<AgentIdentity> authenticate(String credential) throws AuthUnavailableException;
+
+  /** Forgets anything remembered about {@code deviceId} (called when its tunnel is revoked). */
+  default void forgetDevice(String deviceId) {}
+}

@@ -1,0 +1,57 @@
+package io.visiona.proxy.forward;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** One HTTP header line, and the rules for which headers cross the proxy. */
+public record HttpHeader(String name, String value) {
+
+  /** Connection-level headers: never forwarded in either direction. */
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          "content-length");
+
+  public static boolean hopByHop(String name) {
+    return HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** RFC 9110 token characters. */
+  public static boolean validName(String name) {
+    if (name.isEmpty() || name.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Visible ASCII, space and tab only: no CR, LF or NUL that could split the request. */
+  public static boolean validValue(String value) {
+    if (value.length() > 8192) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,113 @@
+package io.visiona.proxy.link;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.visiona.proxy.http.JsonErrors;
+import io.visiona.proxy.internal.InternalAuth;
+import io.visiona.proxy.internal.RequestTarget;
+import io.visiona.proxy.metrics.ProxyMetrics;
+import io.visiona.proxy.ws.YamuxWebSocket;
+import io.visiona.tunnel.Stream;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET /internal/link}: a WebSocket carrying yamux from the api-server, which opens one
+ * stream per relayed connection (docs/adr/0020). The upgrade is authenticated inside {@link
+ * #onHttpUpgrade}, since HTTP filters do not run for upgrades.
+ */
+public final class LinkEndpoint implements WsListener {
+
+  private static final Logger LOG = Logger.getLogger(LinkEndpoint.class.getName());
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final InternalAuth auth;
+  private final LinkSettings settings;
+  private final LinkStreamHandler handler;
+  private final ProxyMetrics metrics;
+  private final LinkSessions sessions;
+  private YamuxWebSocket connection;
+
+  public LinkEndpoint(
+      InternalAuth auth,
+      LinkSettings settings,
+      io.visiona.proxy.tunnel.TunnelRegistry registry,
+      ProxyMetrics metrics,
+      LinkSessions sessions,
+      java.util.function.BooleanSupplier draining) {
+    this.auth = auth;
+    this.sessions = sessions;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.handler = new LinkStreamHandler(registry, settings.headerTimeout(), metrics, draining);
+  }
+
+  @Override
+  public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+    InternalAuth.Verdict v =
+        auth.verify(prologue.method().text(), RequestTarget.of(prologue), headers, NO_BODY);
+    if (!v.accepted()) {
+      metrics.authFailure(v.reason());
+      LOG.warning("refused relay link upgrade: " + v.reason());
+      Status status = Status.create(v.status());
+      throw JsonErrors.refusal(
+          status,
+          v.status() == 401 ? "UNAUTHORIZED" : JsonErrors.codeFor(status),
+          v.status() == 401 ? "request not authenticated" : "request refused");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void onOpen(WsSession ws) {
+    String remote =
+        ws.socketContext().remotePeer().host() + ":" + ws.socketContext().remotePeer().port();
+    connection = YamuxWebSocket.open(ws, settings.yamux(), "relay link " + remote);
+    metrics.track(connection.session(), false);
+    sessions.add(connection.session());
+    connection.watch(
+        () -> {
+          sessions.remove(connection.session());
+          LOG.fine(() -> "relay link from " + remote + " ended");
+        });
+    Thread.ofVirtual().name("link-accept").start(this::acceptLoop);
+  }
+
+  private void acceptLoop() {
+    try {
+      while (true) {
+        Stream s = connection.session().acceptStream();
+        Thread.ofVirtual().name("link-stream-" + s.id()).start(() -> handler.handle(s));
+      }
+    } catch (IOException closed) {
+      // link over
+    }
+  }
+
+  @Override
+  public void onMessage(WsSession ws, BufferData data, boolean last) {
+    connection.onMessage(data);
+  }
+
+  @Override
+  public void onMessage(WsSession ws, String text, boolean last) {
+    connection.onText();
+  }
+
+  @Override
+  public void onPing(WsSession ws, BufferData data) {
+    connection.onPing(data);
+  }
+
+  @Override
+  public void onClose(WsSession ws, int status, String reason) {
+    if (connection != null) {
+      connection.onClose();
+    }
+  }
+}

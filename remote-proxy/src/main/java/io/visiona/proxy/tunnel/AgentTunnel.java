@@ -1,0 +1,106 @@
+package io.visiona.proxy.tunnel;
+
+import io.visiona.proxy.auth.AgentIdentity;
+import io.visiona.proxy.ws.YamuxWebSocket;
+import io.visiona.tunnel.GoAwayException;
+import io.visiona.tunnel.Session;
+import io.visiona.tunnel.SessionClosedException;
+import io.visiona.tunnel.SessionStats;
+import io.visiona.tunnel.Stream;
+import java.io.IOException;
+import java.time.Instant;
+
+/** One connected agent: who it is, where from, since when, and its yamux session. */
+public final class AgentTunnel {
+
+  private final AgentIdentity identity;
+  private final YamuxWebSocket connection;
+  private final Instant connectedAt;
+  private final String remoteAddress;
+
+  public AgentTunnel(
+      AgentIdentity identity,
+      YamuxWebSocket connection,
+      Instant connectedAt,
+      String remoteAddress) {
+    this.identity = identity;
+    this.connection = connection;
+    this.connectedAt = connectedAt;
+    this.remoteAddress = remoteAddress;
+  }
+
+  public String deviceId() {
+    return identity.deviceId();
+  }
+
+  public AgentIdentity identity() {
+    return identity;
+  }
+
+  public Instant connectedAt() {
+    return connectedAt;
+  }
+
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** When a frame or ping last arrived from the agent. */
+  public Instant lastHeartbeat() {
+    return Instant.ofEpochMilli(connection.lastInboundMillis());
+  }
+
+  public Session session() {
+    return connection.session();
+  }
+
+  public SessionStats stats() {
+    return connection.session().stats();
+  }
+
+  /** Opens a stream to the agent. */
+  public Stream openStream() throws TunnelException {
+    Session session = connection.session();
+    if (session.isClosed()) {
+      throw new TunnelException(TunnelException.DISCONNECTED, "device tunnel is closing", null);
+    }
+    try {
+      return session.openStream();
+    } catch (GoAwayException e) {
+      throw new TunnelException(TunnelException.DISCONNECTED, "agent is going away", e);
+    } catch (SessionClosedException e) {
+      throw new TunnelException(TunnelException.DISCONNECTED, "device tunnel closed", e);
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      if (m.startsWith("too many streams")) {
+        throw new TunnelException(
+            TunnelException.TOO_MANY_STREAMS, "device has too many open streams", e);
+      }
+      if (m.startsWith("session memory budget")) {
+        throw new TunnelException(
+            TunnelException.MEMORY_BUDGET, "device tunnel memory budget exhausted", e);
+      }
+      throw new TunnelException(TunnelException.OPEN_FAILED, "stream open failed: " + m, e);
+    }
+  }
+
+  /** Tells the agent to open nothing new (drain); existing streams go on. */
+  public void goAway() {
+    try {
+      connection.session().goAway();
+    } catch (IOException e) {
+      // already closing
+    }
+  }
+
+  /** GoAway, then closes the tunnel. */
+  public void close() {
+    goAway();
+    connection.close();
+  }
+
+  @Override
+  public String toString() {
+    return "AgentTunnel[" + identity.deviceId() + " from " + remoteAddress + "]";
+  }
+}

@@ -1,0 +1,146 @@
+package io.visiona.proxy.tunnel;
+
+import io.visiona.tunnel.Stream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The live tunnels, one per device, at most {@code maxAgents}. A new tunnel for a device replaces
+ * the old one, which gets GoAway and is closed.
+ */
+public final class TunnelRegistry {
+
+  /** What {@link #register} did. */
+  public enum Outcome {
+    ADDED,
+    REPLACED,
+    FULL
+  }
+
+  private final int maxAgents;
+  private final ConcurrentHashMap<String, AgentTunnel> tunnels = new ConcurrentHashMap<>();
+  private final ReentrantLock registration = new ReentrantLock();
+  private final List<Consumer<AgentTunnel>> removalListeners = new CopyOnWriteArrayList<>();
+
+  public TunnelRegistry(int maxAgents) {
+    if (maxAgents <= 0) {
+      throw new IllegalArgumentException("max agents must be positive");
+    }
+    this.maxAgents = maxAgents;
+  }
+
+  public int maxAgents() {
+    return maxAgents;
+  }
+
+  /** Called with each tunnel that leaves the registry (closed, lost or replaced). */
+  public void onRemoved(Consumer<AgentTunnel> listener) {
+    removalListeners.add(listener);
+  }
+
+  /** True if a tunnel for {@code deviceId} would be taken now (a replacement always is). */
+  public boolean hasRoomFor(String deviceId) {
+    return tunnels.size() < maxAgents || tunnels.containsKey(deviceId);
+  }
+
+  public Outcome register(AgentTunnel tunnel) {
+    AgentTunnel old;
+    registration.lock();
+    try {
+      old = tunnels.get(tunnel.deviceId());
+      if (old == null && tunnels.size() >= maxAgents) {
+        return Outcome.FULL;
+      }
+      tunnels.put(tunnel.deviceId(), tunnel);
+    } finally {
+      registration.unlock();
+    }
+    if (old == null) {
+      return Outcome.ADDED;
+    }
+    removed(old);
+    old.close();
+    return Outcome.REPLACED;
+  }
+
+  /** Removes {@code tunnel} if it is still the device's current one. */
+  public void remove(AgentTunnel tunnel) {
+    if (tunnels.remove(tunnel.deviceId(), tunnel)) {
+      removed(tunnel);
+    }
+  }
+
+  private void removed(AgentTunnel tunnel) {
+    for (Consumer<AgentTunnel> l : removalListeners) {
+      l.accept(tunnel);
+    }
+  }
+
+  public Optional<AgentTunnel> find(String deviceId) {
+    return Optional.ofNullable(tunnels.get(deviceId));
+  }
+
+  /** Snapshot, ordered by device id. */
+  public List<AgentTunnel> list() {
+    List<AgentTunnel> all = new ArrayList<>(tunnels.values());
+    all.sort(Comparator.comparing(AgentTunnel::deviceId));
+    return all;
+  }
+
+  public Collection<AgentTunnel> live() {
+    return tunnels.values();
+  }
+
+  public int size() {
+    return tunnels.size();
+  }
+
+  /** Closes the device's tunnel; false if it had none. */
+  public boolean close(String deviceId) {
+    AgentTunnel t = tunnels.get(deviceId);
+    if (t == null) {
+      return false;
+    }
+    remove(t);
+    t.close();
+    return true;
+  }
+
+  /** Opens a stream to the device's agent. */
+  public Stream openStream(String deviceId) throws TunnelException {
+    AgentTunnel t = tunnels.get(deviceId);
+    if (t == null) {
+      throw new TunnelException(TunnelException.DISCONNECTED, "device is not connected", null);
+    }
+    return t.openStream();
+  }
+
+  /** Drain: every agent is told to open nothing new. */
+  public void goAwayAll() {
+    tunnels.values().forEach(AgentTunnel::goAway);
+  }
+
+  /** Streams open over all tunnels. */
+  public int openStreams() {
+    int n = 0;
+    for (AgentTunnel t : tunnels.values()) {
+      n += t.stats().openStreams();
+    }
+    return n;
+  }
+
+  /** Closes every tunnel. */
+  public void closeAll() {
+    for (AgentTunnel t : List.copyOf(tunnels.values())) {
+      remove(t);
+      t.close();
+    }
+  }
+}

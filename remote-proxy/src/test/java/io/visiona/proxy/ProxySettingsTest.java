@@ -1,0 +1,71 @@
+package io.visiona.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.helidon.config.Config;
+import io.visiona.proxy.support.TestSigning;
+import io.visiona.server.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProxySettingsTest {
+
+  private static final Path FILE = Path.of("..", "etc", "remote-proxy.yaml");
+
+  @Test
+  void theShippedFileGivesTheDocumentedDefaults() {
+    Config config = ConfigLoader.load(FILE, Map.of());
+    ProxySettings s = ProxySettings.from(config.get("proxy"));
+    ProxySettings defaults =
+        new ProxySettings("0.0.0.0", 3800, "127.0.0.1", 3801, Duration.ofSeconds(30));
+    assertThat(s).isEqualTo(defaults);
+    assertThat(SigningConfig.load(config.get("proxy.signing"), Clock.systemUTC())).isEmpty();
+  }
+
+  @Test
+  void environmentOverridesTypedValues() {
+    Config config =
+        ConfigLoader.load(
+            FILE,
+            Map.of(
+                "VISIONA_PROXY_TUNNEL_MAX_AGENTS", "7",
+                "VISIONA_PROXY_TUNNEL_YAMUX_MAX_STREAMS", "9",
+                "VISIONA_PROXY_FORWARD_TIMEOUT", "PT3S",
+                "VISIONA_PROXY_AUTH_CACHE_TTL", "PT0S"));
+    ProxySettings s = ProxySettings.from(config.get("proxy"));
+    assertThat(s.tunnel().maxAgents()).isEqualTo(7);
+    assertThat(s.tunnel().yamux().maxStreams()).isEqualTo(9);
+    assertThat(s.forward().timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(s.auth().cacheTtl()).isZero();
+  }
+
+  @Test
+  void signingKeysComeFromTheEnvironmentAndHalfAConfigurationFails() {
+    Config both =
+        ConfigLoader.load(
+            FILE,
+            Map.of(
+                "VISIONA_PROXY_SIGNING_KEYS_API_TO_PROXY", "a1:" + TestSigning.secret(1),
+                "VISIONA_PROXY_SIGNING_KEYS_PROXY_TO_API", "p1:" + TestSigning.secret(2)));
+    assertThat(SigningConfig.load(both.get("proxy.signing"), Clock.systemUTC())).isPresent();
+    Config half =
+        ConfigLoader.load(
+            FILE, Map.of("VISIONA_PROXY_SIGNING_KEYS_API_TO_PROXY", "a1:" + TestSigning.secret(1)));
+    assertThatThrownBy(() -> SigningConfig.load(half.get("proxy.signing"), Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VISIONA_PROXY_SIGNING_KEYS_PROXY_TO_API");
+  }
+
+  @Test
+  void invalidLimitsStopTheStart() {
+    Config config =
+        ConfigLoader.load(FILE, Map.of("VISIONA_PROXY_TUNNEL_YAMUX_INBOUND_BUFFER", "10"));
+    assertThatThrownBy(() -> ProxySettings.from(config.get("proxy")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("inbound-buffer");
+  }
+}

@@ -1,0 +1,219 @@
+package io.visiona.proxy.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.visiona.proxy.ProxySettings;
+import io.visiona.proxy.support.JavaAgent;
+import io.visiona.proxy.support.LocalHttpServer;
+import io.visiona.proxy.support.MapAuthenticator;
+import io.visiona.proxy.support.ProxyFixture;
+import io.visiona.proxy.support.ScriptedServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ForwardHttpTest {
+
+  private ProxyFixture fixture;
+  private JavaAgent agent;
+
+  private void start(ProxySettings settings, InetSocketAddress target) throws Exception {
+    fixture = new ProxyFixture(settings, new MapAuthenticator().add("c", "box"));
+    agent = JavaAgent.connect(fixture.tunnelUri(), "c", target);
+    await().until(() -> fixture.proxy.registry().size() == 1);
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    fixture.close();
+  }
+
+  static JsonObject json(String s) {
+    return Json.createReader(new StringReader(s)).readObject();
+  }
+
+  static String code(HttpResponse<String> r) {
+    return json(r.body()).getJsonObject("error").getString("code");
+  }
+
+  private HttpResponse<String> forward(String json) throws Exception {
+    return fixture.post("/internal/forward/http", json);
+  }
+
+  private static String get(String path) {
+    return "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"" + path + "\"}";
+  }
+
+  @Test
+  void chunkedResponseIsDecoded() throws Exception {
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback(), box.address());
+      HttpResponse<String> r = forward(get("/chunked?n=100000"));
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonObject o = json(r.body());
+      byte[] body = Base64.getDecoder().decode(o.getString("body"));
+      assertThat(body).hasSize(100_000);
+      assertThat(new String(body, 0, 3, StandardCharsets.US_ASCII)).isEqualTo("abc");
+      assertThat(o.getJsonObject("headers").keySet())
+          .noneMatch(h -> h.equalsIgnoreCase("transfer-encoding"));
+    }
+  }
+
+  @Test
+  void responseUntilEndOfStreamAndHeadWithoutBody() throws Exception {
+    try (ScriptedServer box =
+        ScriptedServer.answering("HTTP/1.0 200 OK\r\nX-A: 1\r\nX-A: 2\r\n\r\nuntil the end")) {
+      start(ProxySettings.loopback(), box.address());
+      JsonObject o = json(forward(get("/x")).body());
+      assertThat(o.getInt("status")).isEqualTo(200);
+      assertThat(
+              new String(Base64.getDecoder().decode(o.getString("body")), StandardCharsets.UTF_8))
+          .isEqualTo("until the end");
+      assertThat(o.getJsonObject("headers").getJsonArray("X-A")).hasSize(2);
+      JsonObject head =
+          json(forward("{\"device_id\":\"box\",\"method\":\"HEAD\",\"path\":\"/x\"}").body());
+      assertThat(head.getString("body")).isEmpty();
+    }
+  }
+
+  @Test
+  void deviceNotConnectedIs502TunnelDisconnected() throws Exception {
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback(), box.address());
+      HttpResponse<String> r =
+          forward("{\"device_id\":\"other\",\"method\":\"GET\",\"path\":\"/hello\"}");
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("TUNNEL_DISCONNECTED");
+    }
+  }
+
+  @Test
+  void badInputIs400() throws Exception {
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback(), box.address());
+      String[] bad = {
+        "not json",
+        "[]",
+        "{\"method\":\"GET\",\"path\":\"/\"}",
+        "{\"device_id\":\"box\",\"method\":\"get me\",\"path\":\"/\"}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"no-slash\"}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"/a b\"}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"/\",\"body\":\"***\"}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"X\":\"a\\r\\nInjected: 1\"}}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"Bad Name\":\"a\"}}",
+        "{\"device_id\":\"box\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"X\":7}}",
+        "{\"device_id\":\"../etc\",\"method\":\"GET\",\"path\":\"/\"}"
+      };
+      for (String b : bad) {
+        HttpResponse<String> r = forward(b);
+        assertThat(r.statusCode()).as(b).isEqualTo(400);
+        assertThat(code(r)).as(b).isEqualTo("BAD_REQUEST");
+      }
+    }
+  }
+
+  @Test
+  void requestBodyOverTheLimitIs413() throws Exception {
+    ForwardSettings small = new ForwardSettings(1000, 1 << 20, 64 << 10, Duration.ofSeconds(10));
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback().withForward(small), box.address());
+      String ok =
+          "{\"device_id\":\"box\",\"method\":\"POST\",\"path\":\"/echo\",\"body\":\""
+              + Base64.getEncoder().encodeToString(new byte[1000])
+              + "\"}";
+      assertThat(forward(ok).statusCode()).isEqualTo(200);
+      String over =
+          "{\"device_id\":\"box\",\"method\":\"POST\",\"path\":\"/echo\",\"body\":\""
+              + Base64.getEncoder().encodeToString(new byte[1001])
+              + "\"}";
+      HttpResponse<String> r = forward(over);
+      assertThat(r.statusCode()).isEqualTo(413);
+      assertThat(code(r)).isEqualTo("BODY_TOO_LARGE");
+    }
+  }
+
+  @Test
+  void responseBodyOverTheLimitIs502() throws Exception {
+    ForwardSettings small = new ForwardSettings(1 << 20, 50_000, 64 << 10, Duration.ofSeconds(10));
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback().withForward(small), box.address());
+      assertThat(forward(get("/chunked?n=50000")).statusCode()).isEqualTo(200);
+      HttpResponse<String> r = forward(get("/chunked?n=50001"));
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("RESPONSE_TOO_LARGE");
+      await().until(() -> fixture.proxy.registry().openStreams() == 0);
+    }
+  }
+
+  @Test
+  void oversizedResponseHeadIs502() throws Exception {
+    try (ScriptedServer box =
+        ScriptedServer.answering("HTTP/1.1 200 OK\r\nX-Big: " + "x".repeat(70_000) + "\r\n\r\n")) {
+      start(ProxySettings.loopback(), box.address());
+      HttpResponse<String> r = forward(get("/"));
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("RESPONSE_TOO_LARGE");
+    }
+  }
+
+  @Test
+  void garbageResponseIs502Invalid() throws Exception {
+    try (ScriptedServer box = ScriptedServer.answering("SSH-2.0-OpenSSH\r\n\r\n")) {
+      start(ProxySettings.loopback(), box.address());
+      HttpResponse<String> r = forward(get("/"));
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("RESPONSE_INVALID");
+    }
+  }
+
+  @Test
+  void silentDeviceIs504AfterTheTimeout() throws Exception {
+    ForwardSettings quick = new ForwardSettings(1 << 20, 1 << 20, 64 << 10, Duration.ofMillis(500));
+    try (ScriptedServer box = ScriptedServer.silent()) {
+      start(ProxySettings.loopback().withForward(quick), box.address());
+      long start = System.nanoTime();
+      HttpResponse<String> r = forward(get("/"));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(r.statusCode()).isEqualTo(504);
+      assertThat(code(r)).isEqualTo("UPSTREAM_TIMEOUT");
+      assertThat(millis).isBetween(400L, 5000L);
+      await().until(() -> fixture.proxy.registry().openStreams() == 0);
+    }
+  }
+
+  @Test
+  void drainingProxyRefusesForwardsWith503() throws Exception {
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback(), box.address());
+      AtomicReference<HttpResponse<String>> during = new AtomicReference<>();
+      fixture.lifecycle.drainAndStop(
+          fixture.proxy.webServer(),
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              during.set(forward(get("/hello")));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          () -> true);
+      assertThat(during.get().statusCode()).isEqualTo(503);
+      assertThat(code(during.get())).isEqualTo("DRAINING");
+    }
+  }
+}

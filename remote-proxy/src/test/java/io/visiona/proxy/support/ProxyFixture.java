@@ -1,0 +1,113 @@
+package io.visiona.proxy.support;
+
+import io.visiona.proxy.ProxyServer;
+import io.visiona.proxy.ProxySettings;
+import io.visiona.proxy.auth.AgentAuthenticator;
+import io.visiona.proxy.internal.InternalAuth;
+import io.visiona.proxy.internal.SignedInternalAuth;
+import io.visiona.server.Lifecycle;
+import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.RequestSigner;
+import io.visiona.server.signing.RequestVerifier;
+import io.visiona.server.signing.SignedHttpRequests;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A running proxy on loopback ports, with a test agent authenticator, real request signing (test
+ * keys) on the internal listener, and signed clients for the internal API and the relay link.
+ */
+public final class ProxyFixture implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  public final MapAuthenticator agents;
+  public final Lifecycle lifecycle = new Lifecycle();
+  public final ProxyServer proxy;
+  private final RequestSigner signer =
+      TestSigning.signer(Direction.API_TO_PROXY, TestSigning.apiToProxy(), Clock.systemUTC());
+
+  public ProxyFixture(ProxySettings settings, MapAuthenticator agents) {
+    this(settings, agents, verifying(settings, Clock.systemUTC()));
+  }
+
+  public ProxyFixture(ProxySettings settings, MapAuthenticator agents, InternalAuth internalAuth) {
+    this(settings, (AgentAuthenticator) agents, agents, internalAuth);
+  }
+
+  public ProxyFixture(ProxySettings settings, AgentAuthenticator authenticator) {
+    this(settings, authenticator, null, verifying(settings, Clock.systemUTC()));
+  }
+
+  private ProxyFixture(
+      ProxySettings settings,
+      AgentAuthenticator authenticator,
+      MapAuthenticator agents,
+      InternalAuth internalAuth) {
+    this.agents = agents;
+    this.proxy = ProxyServer.create(settings, lifecycle, authenticator, internalAuth).start();
+  }
+
+  /** What the proxy runs with in production, over the test keys and {@code clock}. */
+  public static InternalAuth verifying(ProxySettings settings, Clock clock) {
+    return new SignedInternalAuth(
+        new RequestVerifier(
+            Direction.API_TO_PROXY, TestSigning.apiToProxy(), clock, Duration.ofMinutes(5), 10_000),
+        ProxyServer.internalBodyLimit(settings),
+        reason -> {});
+  }
+
+  public URI tunnelUri() {
+    return URI.create("ws://127.0.0.1:" + proxy.tunnelPort() + "/v1/tunnel");
+  }
+
+  public URI linkUri() {
+    return URI.create("ws://127.0.0.1:" + proxy.internalPort() + "/internal/link");
+  }
+
+  public URI internal(String path) {
+    return URI.create("http://127.0.0.1:" + proxy.internalPort() + path);
+  }
+
+  /** A relay link signed with the api-server's key. */
+  public RelayLinkClient link() throws IOException {
+    return RelayLinkClient.connect(linkUri(), TestSigning.upgradeHeaders(signer, linkUri()));
+  }
+
+  public SignedHttpRequests signed() {
+    return TestSigning.http(signer);
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(signed().request("GET", internal(path), new byte[0]).build());
+  }
+
+  public HttpResponse<String> post(String path, String json)
+      throws IOException, InterruptedException {
+    return send(
+        signed()
+            .request("POST", internal(path), json.getBytes(StandardCharsets.UTF_8))
+            .header("Content-Type", "application/json")
+            .build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Unsigned GET, e.g. for health and metrics. */
+  public HttpResponse<String> plainGet(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(internal(path)).build());
+  }
+
+  @Override
+  public void close() {
+    proxy.stop();
+  }
+}
