@@ -2,9 +2,9 @@ package io.visiona.proxy;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
-import java.time.Clock;
 import java.util.logging.Logger;
 
 /** Starts remote-proxy: {@code java -jar remote-proxy.jar [--config etc/remote-proxy.yaml]}. */
@@ -21,19 +21,12 @@ public final class ProxyMain {
             ConfigLoader.configFile("remote-proxy", args, System.getenv()), System.getenv());
     ProxySettings settings = ProxySettings.from(config.get("proxy"));
     Lifecycle lifecycle = new Lifecycle();
-    ProxyServer proxy =
-        ProxyServer.production(
-                settings,
-                SigningConfig.load(config.get("proxy.signing"), Clock.systemUTC()),
-                lifecycle)
-            .start();
-    // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the
-    // listeners stop (which closes the remaining tunnels).
-    lifecycle.onShutdown(proxy.webServer(), settings.drainGrace(), proxy::beginDrain, proxy::idle);
+    WebServer server = ProxyServer.create(settings, lifecycle).start();
+    lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
     LOG.info(
         "remote-proxy up: tunnels on "
-            + proxy.tunnelPort()
+            + server.port()
             + ", internal on "
-            + proxy.internalPort());
+            + server.port(ProxyServer.INTERNAL_SOCKET));
   }
 }

@@ -16,22 +16,20 @@ import org.junit.jupiter.api.Test;
 class ProxyServerTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static ProxyServer proxy;
   private static WebServer server;
 
   @BeforeAll
   static void start() {
-    proxy =
-        ProxyServer.production(
+    server =
+        ProxyServer.create(
                 new ProxySettings("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1)),
                 new Lifecycle())
             .start();
-    server = proxy.webServer();
   }
 
   @AfterAll
   static void stop() {
-    proxy.stop();
+    server.stop();
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {
