@@ -5,6 +5,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
+import java.time.Clock;
 import java.util.logging.Logger;
 
 /** Starts the api-server: {@code java -jar api-server.jar [--config etc/api-server.yaml]}. */
@@ -21,7 +22,8 @@ public final class ApiMain {
             ConfigLoader.configFile("api-server", args, System.getenv()), System.getenv());
     ApiSettings settings = ApiSettings.from(config.get("api"));
     Lifecycle lifecycle = new Lifecycle();
-    WebServer server = ApiServer.create(settings, lifecycle).start();
+    ApiApplication app = ApiApplication.create(settings, Clock.systemUTC());
+    WebServer server = ApiServer.create(settings, lifecycle, app).start();
     lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
     LOG.info(
         "api-server up: http on "

@@ -12,11 +12,13 @@ public final class ApiServer {
 
   private ApiServer() {}
 
-  public static WebServer create(ApiSettings settings, Lifecycle lifecycle) {
+  public static WebServer create(ApiSettings settings, Lifecycle lifecycle, ApiApplication app) {
     return WebServer.builder()
         .host(settings.host())
         .port(settings.port())
+        .maxPayloadSize(settings.maxPayloadSize())
         .shutdownHook(false)
+        .routing(app::routing)
         .putSocket(
             INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
         .addFeature(

@@ -2,34 +2,49 @@ package io.visiona.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.Lifecycle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ApiServerTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static WebServer server;
+  private static ApiApplication app;
 
   @BeforeAll
-  static void start() {
-    server =
-        ApiServer.create(
-                new ApiSettings("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1)),
-                new Lifecycle())
-            .start();
+  static void start(@TempDir Path dir) {
+    ApiSettings settings =
+        ApiSettings.from(
+            Config.just(
+                ConfigSources.create(
+                    Map.of(
+                        "http.host", "127.0.0.1",
+                        "http.port", "0",
+                        "internal.host", "127.0.0.1",
+                        "internal.port", "0",
+                        "drain.grace-period", "PT1S",
+                        "database.data-dir", dir.toString()))));
+    app = ApiApplication.create(settings, Clock.systemUTC());
+    server = ApiServer.create(settings, new Lifecycle(), app).start();
   }
 
   @AfterAll
   static void stop() {
     server.stop();
+    app.close();
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {
@@ -56,5 +71,23 @@ class ApiServerTest {
   @Test
   void spaListenerAnswersHealth() throws Exception {
     assertThat(get(server.port(), "/observe/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withDefaultsLoginAnswersAClear503() throws Exception {
+    HttpResponse<String> login = get(server.port(), "/api/auth/login");
+    assertThat(login.statusCode()).isEqualTo(503);
+    assertThat(login.headers().firstValue("content-type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    assertThat(login.body()).contains("\"code\":\"OIDC_NOT_CONFIGURED\"");
+  }
+
+  @Test
+  void apiWithoutSessionIsAJson401() throws Exception {
+    HttpResponse<String> me = get(server.port(), "/api/auth/me");
+    assertThat(me.statusCode()).isEqualTo(401);
+    assertThat(me.body())
+        .isEqualTo(
+            "{\"error\":{\"code\":\"UNAUTHENTICATED\",\"message\":\"log in first: no valid session\"}}");
   }
 }

@@ -96,8 +96,9 @@ public final class Session implements AutoCloseable {
     for (ResetReason r : ResetReason.values()) {
       resets.put(r, new LongAdder());
     }
-    Thread.ofVirtual().name(name + "-reader").start(this::readLoop);
+    // The writer exists before the reader can hit end-of-stream and shut the session down.
     this.writerThread = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
+    Thread.ofVirtual().name(name + "-reader").start(this::readLoop);
     if (!config.keepAliveInterval().isZero()) {
       Thread.ofVirtual().name(name + "-keepalive").start(this::keepAliveLoop);
     }

@@ -88,6 +88,13 @@ final class TestWebSocketServer implements AutoCloseable {
                 @Override
                 public void close() {
                   try {
+                    // A WebSocket close frame first, as a real server sends, then the socket.
+                    sendLock.lock();
+                    try {
+                      writeFrame(out, 0x8, ByteBuffer.wrap(new byte[] {0x03, (byte) 0xe8}), 2);
+                    } finally {
+                      sendLock.unlock();
+                    }
                     socket.close();
                   } catch (IOException ignored) {
                     // closing

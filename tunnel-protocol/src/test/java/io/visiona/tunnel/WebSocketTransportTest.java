@@ -86,7 +86,7 @@ class WebSocketTransportTest {
       PushTransport pushed = server.accept();
       Session srv = Session.server(pushed, Config.defaults());
       srv.close();
-      assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
+      assertThat(client.awaitClosed(Duration.ofSeconds(10))).isTrue();
       assertThat(client.closeCause()).isInstanceOf(SessionClosedException.class);
     }
   }

@@ -1,0 +1,107 @@
+package io.visiona.api.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cross-site request defence for the cookie-authenticated API, applied before routing to every
+ * request under {@code /api}. Unsafe methods (anything but GET, HEAD, OPTIONS) need:
+ *
+ * <ol>
+ *   <li>the static header {@code X-CSRF: 1} (a cross-origin page cannot send it without a CORS
+ *       preflight, which this server never grants);
+ *   <li>a same-origin request: {@code Sec-Fetch-Site} {@code same-origin} or {@code none}, or, when
+ *       the browser sends no {@code Sec-Fetch-Site}, an {@code Origin} whose host equals {@code
+ *       Host};
+ *   <li>{@code Content-Type: application/json} whenever there is a body.
+ * </ol>
+ *
+ * Every {@code /api} response also gets {@code Cache-Control: no-store}.
+ */
+public final class CsrfFilter implements Filter {
+
+  public static final HeaderName X_CSRF = HeaderNames.create("X-CSRF");
+  static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
+  private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String path = req.path().path();
+    if (!path.equals("/api") && !path.startsWith("/api/")) {
+      chain.proceed();
+      return;
+    }
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    if (!SAFE.contains(req.prologue().method())) {
+      Optional<ApiException> refused = check(req);
+      if (refused.isPresent()) {
+        JsonResponses.sendError(res, refused.get());
+        return;
+      }
+    }
+    chain.proceed();
+  }
+
+  static Optional<ApiException> check(RoutingRequest req) {
+    if (!req.headers().first(X_CSRF).map("1"::equals).orElse(false)) {
+      return Optional.of(
+          new ApiException(
+              Status.FORBIDDEN_403,
+              "CSRF_HEADER_MISSING",
+              "this request needs the header X-CSRF: 1"));
+    }
+    if (!sameOrigin(req)) {
+      return Optional.of(
+          new ApiException(
+              Status.FORBIDDEN_403, "CSRF_CROSS_ORIGIN", "cross-origin requests are not allowed"));
+    }
+    if (req.content().hasEntity() && !isJson(req.headers().first(HeaderNames.CONTENT_TYPE))) {
+      return Optional.of(
+          new ApiException(
+              Status.UNSUPPORTED_MEDIA_TYPE_415,
+              "UNSUPPORTED_MEDIA_TYPE",
+              "request bodies must be application/json"));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sameOrigin(RoutingRequest req) {
+    Optional<String> site = req.headers().first(SEC_FETCH_SITE);
+    if (site.isPresent()) {
+      String s = site.get().trim().toLowerCase(Locale.ROOT);
+      return s.equals("same-origin") || s.equals("none");
+    }
+    Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+    if (origin.isEmpty()) {
+      return true; // not a browser: the X-CSRF header already proves it is no form or image
+    }
+    Optional<String> host = req.headers().first(HeaderNames.HOST);
+    try {
+      URI o = URI.create(origin.get().trim());
+      String authority = o.getRawAuthority();
+      return o.getScheme() != null
+          && authority != null
+          && host.isPresent()
+          && authority.equalsIgnoreCase(host.get().trim());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean isJson(Optional<String> contentType) {
+    return contentType
+        .map(ct -> ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+        .map("application/json"::equals)
+        .orElse(false);
+  }
+}

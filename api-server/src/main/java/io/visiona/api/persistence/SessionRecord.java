@@ -1,0 +1,16 @@
+package io.visiona.api.persistence;
+
+/**
+ * A stored session. {@code idHash} is the SHA-256 of the session id (the id itself is never
+ * stored); {@code handle} is a separate random name the user may see and revoke by; {@code
+ * idTokenSealed} is the ID token encrypted under a key derived from the session id.
+ */
+public record SessionRecord(
+    String idHash,
+    String handle,
+    long userId,
+    long createdAt,
+    long lastSeenAt,
+    long expiresAt,
+    String userAgent,
+    String idTokenSealed) {}

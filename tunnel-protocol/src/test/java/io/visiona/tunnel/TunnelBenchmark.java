@@ -1,0 +1,186 @@
+package io.visiona.tunnel;
+
+import io.visiona.tunnel.gopeer.GoPeer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Prints this library over WebSocket next to hashicorp/yamux over gorilla/websocket and raw TCP,
+ * all measured in the same run on loopback. Run with {@code ./mvnw -pl tunnel-protocol -Pbench
+ * verify} (see BENCHMARKS.md).
+ */
+public final class TunnelBenchmark {
+
+  private static final Duration PER_RUN = Duration.ofSeconds(2);
+  private static final int RUNS = 5;
+  private static final int WRITE_SIZE = 32 * 1024;
+
+  public static void main(String[] args) throws Exception {
+    double[] java = new double[4];
+    try (TestWebSocketServer server = new TestWebSocketServer(false)) {
+      java[0] = median(() -> bulk(server, 1));
+      java[1] = median(() -> bulk(server, 100));
+      java[2] = median(() -> requestResponse(server, 1));
+      java[3] = median(() -> requestResponse(server, 64));
+    }
+    Map<String, Double> go;
+    try (GoPeer bench = GoPeer.bench(PER_RUN, RUNS)) {
+      bench.awaitExit(Duration.ofMinutes(5));
+      go = bench.benchResults();
+    }
+    String[] rows = {
+      "bulk, 1 stream (MB/s)",
+      "bulk, 100 streams (MB/s)",
+      "1 KiB RR, 1 stream (/s)",
+      "1 KiB RR, 64 streams (/s)"
+    };
+    String[] goKeys = {
+      "go-yamux-ws bulk_1_stream_mbps",
+      "go-yamux-ws bulk_100_streams_mbps",
+      "go-yamux-ws rr_1k_1_stream_per_s",
+      "go-yamux-ws rr_1k_64_streams_per_s"
+    };
+    System.out.printf(
+        "%n| measurement | visiona yamux over WS | hashicorp/yamux over gorilla WS | ratio |%n");
+    System.out.println("|---|---:|---:|---:|");
+    for (int i = 0; i < rows.length; i++) {
+      double g = go.getOrDefault(goKeys[i], Double.NaN);
+      System.out.printf("| %s | %.0f | %.0f | %.2f× |%n", rows[i], java[i], g, java[i] / g);
+    }
+    System.out.printf(
+        "| raw TCP, 1 stream (MB/s, ceiling) | | %.0f | |%n",
+        go.getOrDefault("tcp bulk_1_stream_mbps", Double.NaN));
+    System.out.printf("%nmedian of %d runs of %s each%n", RUNS, PER_RUN);
+  }
+
+  interface Measurement {
+    double run() throws Exception;
+  }
+
+  private static double median(Measurement m) throws Exception {
+    double[] v = new double[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      v[i] = m.run();
+    }
+    Arrays.sort(v);
+    return v[RUNS / 2];
+  }
+
+  private static Session[] connect(TestWebSocketServer server) throws Exception {
+    Session client =
+        Session.client(
+            WebSocketTransport.connect(
+                HttpClient.newHttpClient(),
+                server.uri(),
+                Map.of(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30)),
+            Config.defaults());
+    Session srv = Session.server(server.accept(), Config.defaults());
+    return new Session[] {client, srv};
+  }
+
+  /** MB/s received by the server while {@code streams} streams write 32 KiB chunks. */
+  private static double bulk(TestWebSocketServer server, int streams) throws Exception {
+    Session[] pair = connect(server);
+    LongAdder received = new LongAdder();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                while (true) {
+                  Stream s = pair[1].acceptStream();
+                  Thread.ofVirtual().start(() -> drain(s, received));
+                }
+              } catch (IOException over) {
+                // session closed
+              }
+            });
+    long deadline = System.nanoTime() + PER_RUN.toNanos();
+    List<Thread> writers = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      writers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    byte[] chunk = new byte[WRITE_SIZE];
+                    try (Stream s = pair[0].openStream()) {
+                      OutputStream out = s.outputStream();
+                      while (System.nanoTime() < deadline) {
+                        out.write(chunk);
+                      }
+                      s.closeWrite();
+                    } catch (IOException e) {
+                      throw new RuntimeException(e);
+                    }
+                  }));
+    }
+    long start = System.nanoTime();
+    for (Thread w : writers) {
+      w.join();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double mbps = received.sum() / seconds / 1e6;
+    pair[0].close();
+    pair[1].close();
+    return mbps;
+  }
+
+  private static void drain(Stream s, LongAdder received) {
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = s.inputStream()) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        received.add(n);
+      }
+    } catch (IOException ignored) {
+      // end of run
+    }
+  }
+
+  /** Round trips per second of 1 KiB requests echoed back, on {@code streams} streams. */
+  private static double requestResponse(TestWebSocketServer server, int streams) throws Exception {
+    Session[] pair = connect(server);
+    Thread.ofVirtual().start(() -> SessionTest.echoServer(pair[1]));
+    LongAdder trips = new LongAdder();
+    CountDownLatch done = new CountDownLatch(streams);
+    long deadline = System.nanoTime() + PER_RUN.toNanos();
+    long start = System.nanoTime();
+    for (int i = 0; i < streams; i++) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                byte[] request = new byte[1024];
+                byte[] reply = new byte[1024];
+                try (Stream s = pair[0].openStream()) {
+                  while (System.nanoTime() < deadline) {
+                    s.outputStream().write(request);
+                    if (s.inputStream().readNBytes(reply, 0, reply.length) != reply.length) {
+                      throw new IOException("short reply");
+                    }
+                    trips.increment();
+                  }
+                  s.closeWrite();
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                } finally {
+                  done.countDown();
+                }
+              });
+    }
+    done.await();
+    double perSecond = trips.sum() / ((System.nanoTime() - start) / 1e9);
+    pair[0].close();
+    pair[1].close();
+    return perSecond;
+  }
+}
