@@ -6,6 +6,10 @@ import java.io.IOException;
 /**
  * Buffered reading of frames from a transport: whole headers, then payloads handed over in the
  * pieces that have arrived, so a large frame never needs a buffer of its own.
+ *
+ * <p>A read goes into the large buffer only when the transport already holds enough bytes for it;
+ * otherwise (light traffic, or nothing to read, where the read blocks) into a small one, and the
+ * large buffer is let go. An idle session therefore waits holding the small buffer only.
  */
 final class FrameReader {
 
@@ -14,15 +18,20 @@ final class FrameReader {
     void accept(byte[] buf, int off, int len) throws IOException;
   }
 
+  /** The buffer an idle or lightly used session reads into. */
+  static final int SMALL_BUFFER = 2048;
+
   private final Transport transport;
-  private final byte[] buf;
+  private final int largeSize;
+  private final byte[] small = new byte[SMALL_BUFFER];
   private final byte[] header = new byte[FrameHeader.SIZE];
+  private volatile byte[] buf = small;
   private int pos;
   private int limit;
 
-  FrameReader(Transport transport, int bufferSize) {
+  FrameReader(Transport transport, int largeBufferSize) {
     this.transport = transport;
-    this.buf = new byte[bufferSize];
+    this.largeSize = Math.max(largeBufferSize, SMALL_BUFFER);
   }
 
   /** The next header; {@link EOFException} if the transport ends cleanly between frames. */
@@ -60,6 +69,7 @@ final class FrameReader {
   }
 
   private boolean fill() throws IOException {
+    chooseBuffer();
     int n = transport.read(buf, 0, buf.length);
     if (n < 0) {
       return false;
@@ -67,5 +77,21 @@ final class FrameReader {
     pos = 0;
     limit = n;
     return true;
+  }
+
+  /** Called once the buffer is consumed: picks the buffer for the next read. */
+  private void chooseBuffer() throws IOException {
+    if (largeSize > SMALL_BUFFER && transport.available() >= SMALL_BUFFER) {
+      if (buf == small) {
+        buf = new byte[largeSize];
+      }
+    } else {
+      buf = small;
+    }
+  }
+
+  /** Bytes of read buffer currently held (for tests and memory accounting). */
+  int retainedBytes() {
+    return buf == small ? small.length : small.length + buf.length;
   }
 }

@@ -3,6 +3,8 @@ package io.visiona.tunnel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,38 +17,51 @@ import java.util.concurrent.locks.ReentrantLock;
  * behind more than the one batch already being written. Batching many frames into one transport
  * write is what makes small frames cheap, especially over WebSocket where each write is one
  * message.
+ *
+ * <p>The queues start empty and grow on demand up to their capacities; once the writer has been
+ * idle for {@link #IDLE_RELEASE_NANOS} it drops grown buffers, so an idle session (thousands of
+ * them on a proxy) costs next to nothing.
  */
 final class FrameWriter {
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Smallest allocation: a few control frames, or one small data frame. */
+  static final int MIN_BUFFER = 256;
+
+  /** How long the writer waits without work before it lets grown buffers go. */
+  static final long IDLE_RELEASE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition space = lock.newCondition();
 
-  private byte[] control;
-  private byte[] controlSpare;
+  private final int dataCapacity;
+  private final int controlCapacity;
+  private byte[] control = EMPTY;
+  private byte[] controlSpare = EMPTY;
   private int controlLength;
-  private byte[] data;
-  private byte[] dataSpare;
+  private byte[] data = EMPTY;
+  private byte[] dataSpare = EMPTY;
   private int dataLength;
   private boolean shutdown;
   private IOException failure;
 
   FrameWriter(int dataCapacity, int controlCapacity) {
-    control = new byte[controlCapacity];
-    controlSpare = new byte[controlCapacity];
-    data = new byte[dataCapacity];
-    dataSpare = new byte[dataCapacity];
+    this.dataCapacity = dataCapacity;
+    this.controlCapacity = controlCapacity;
   }
 
   /** Queues a header-only control frame, waiting while the control queue is full. */
   void control(int type, int flags, int streamId, int length) throws IOException {
     lock.lock();
     try {
-      while (controlLength + FrameHeader.SIZE > control.length) {
+      while (controlLength + FrameHeader.SIZE > controlCapacity) {
         ensureOpen();
         space.awaitUninterruptibly();
       }
       ensureOpen();
+      control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
       FrameHeader.encode(control, controlLength, type, flags, streamId, length);
       controlLength += FrameHeader.SIZE;
       work.signal();
@@ -64,7 +79,7 @@ final class FrameWriter {
     int frame = FrameHeader.SIZE + len;
     lock.lock();
     try {
-      while (dataLength + frame > data.length) {
+      while (dataLength + frame > dataCapacity) {
         ensureOpen();
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
@@ -78,6 +93,7 @@ final class FrameWriter {
         }
       }
       ensureOpen();
+      data = grown(data, dataLength + frame, dataCapacity);
       FrameHeader.encode(data, dataLength, type, flags, streamId, len);
       System.arraycopy(buf, off, data, dataLength + FrameHeader.SIZE, len);
       dataLength += frame;
@@ -99,9 +115,7 @@ final class FrameWriter {
       int dl;
       lock.lock();
       try {
-        while (controlLength == 0 && dataLength == 0 && !shutdown) {
-          work.awaitUninterruptibly();
-        }
+        awaitWork();
         if (controlLength == 0 && dataLength == 0) {
           return;
         }
@@ -131,6 +145,48 @@ final class FrameWriter {
         fail(io);
         throw io;
       }
+    }
+  }
+
+  /** Waits for frames or shutdown; lets grown buffers go after a while without work. */
+  private void awaitWork() {
+    boolean released = retainedBytes() <= 4 * MIN_BUFFER;
+    while (controlLength == 0 && dataLength == 0 && !shutdown) {
+      if (released) {
+        work.awaitUninterruptibly();
+        continue;
+      }
+      long left = IDLE_RELEASE_NANOS;
+      while (left > 0 && controlLength == 0 && dataLength == 0 && !shutdown) {
+        try {
+          left = work.awaitNanos(left);
+        } catch (InterruptedException e) {
+          // The writer is ended by shutdown() or fail(), never by interruption.
+        }
+      }
+      if (controlLength == 0 && dataLength == 0) {
+        control = controlSpare = data = dataSpare = EMPTY;
+        released = true;
+      }
+    }
+  }
+
+  /** {@code buf}, or a larger copy of it that holds {@code needed} bytes. */
+  private static byte[] grown(byte[] buf, int needed, int capacity) {
+    if (needed <= buf.length) {
+      return buf;
+    }
+    int size = Math.min(capacity, Math.max(needed, Math.max(MIN_BUFFER, buf.length * 2)));
+    return Arrays.copyOf(buf, size);
+  }
+
+  /** Bytes of queue buffers currently held (for tests and memory accounting). */
+  int retainedBytes() {
+    lock.lock();
+    try {
+      return control.length + controlSpare.length + data.length + dataSpare.length;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -36,9 +36,23 @@ public final class PushTransport implements Transport {
     this.description = description;
   }
 
+  /** Copies bytes out of a received message; see {@link #receive(int, ByteSource)}. */
+  public interface ByteSource {
+    /** Copies exactly {@code len} bytes into {@code dst} from {@code off}. */
+    void read(byte[] dst, int off, int len) throws IOException;
+  }
+
   /** Hands over bytes received from the peer; waits while the inbound buffer is full. */
   public void receive(ByteBuffer data) throws IOException {
     inbound.put(data);
+  }
+
+  /**
+   * Hands over {@code length} received bytes that {@code source} copies straight into the inbound
+   * buffer (no intermediate buffer); waits while the inbound buffer is full.
+   */
+  public void receive(int length, ByteSource source) throws IOException {
+    inbound.put(length, source::read);
   }
 
   /** The peer closed the connection cleanly. */
@@ -57,6 +71,11 @@ public final class PushTransport implements Transport {
   }
 
   @Override
+  public int available() {
+    return inbound.available();
+  }
+
+  @Override
   public void write(byte[] buf, int off, int len) throws IOException {
     if (closed.get()) {
       throw new IOException("transport closed");
@@ -70,6 +89,11 @@ public final class PushTransport implements Transport {
       inbound.close();
       sender.close();
     }
+  }
+
+  /** Bytes the inbound buffer holds right now (memory accounting, tests). */
+  int retainedBytes() {
+    return inbound.retainedBytes();
   }
 
   @Override

@@ -145,15 +145,18 @@ public final class Session implements AutoCloseable {
     Stream stream;
     try {
       if (streams.size() >= config.maxStreams()) {
-        throw new IOException("too many streams: " + config.maxStreams());
+        throw new StreamLimitException(
+            StreamLimitException.Limit.MAX_STREAMS, "too many streams: " + config.maxStreams());
       }
       if (!reserveBudget(config.initialWindow())) {
-        throw new IOException("session memory budget exhausted");
+        throw new StreamLimitException(
+            StreamLimitException.Limit.MEMORY_BUDGET, "session memory budget exhausted");
       }
       int id = nextId.getAndAdd(2);
       if (id < 0 || Integer.compareUnsigned(id, 0xFFFF_FFFE) >= 0) {
         releaseBudget(config.initialWindow());
-        throw new IOException("stream ids exhausted");
+        throw new StreamLimitException(
+            StreamLimitException.Limit.STREAM_IDS, "stream ids exhausted");
       }
       stream = new Stream(this, id, true, config.initialWindow());
       streams.put(id, stream);
@@ -533,6 +536,10 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /**
+   * Pings every keepalive interval. A ping unanswered within the timeout ends the session unless
+   * some other frame arrived meanwhile: any inbound frame is a sign of life.
+   */
   private void keepAliveLoop() {
     long interval = config.keepAliveInterval().toNanos();
     long timeout = config.keepAliveTimeout().toNanos();
@@ -544,17 +551,14 @@ public final class Session implements AutoCloseable {
         pings.put(opaque, reply);
         try {
           writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
-          // Any inbound frame counts as a sign of life, not just this ping's reply.
-          if (closed.await(timeout, TimeUnit.NANOSECONDS)) {
-            return;
-          }
-          if (reply.isDone() && !reply.isCompletedExceptionally()) {
-            recordRtt(reply.getNow(sentAt) - sentAt);
-          }
+          recordRtt(reply.get(timeout, TimeUnit.NANOSECONDS) - sentAt);
+        } catch (TimeoutException e) {
           if (lastInboundNanos - sentAt < 0) {
             shutdown(new SessionClosedException("keepalive timeout", null), false);
             return;
           }
+        } catch (ExecutionException e) {
+          return; // the session closed and failed its pings
         } finally {
           pings.remove(opaque);
         }
@@ -572,6 +576,15 @@ public final class Session implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, () -> "initial ping failed: " + e.getMessage());
     }
+  }
+
+  /** Bytes of frame buffers this session holds right now (memory accounting, tests). */
+  int retainedBufferBytes() {
+    int n = reader.retainedBytes() + writer.retainedBytes();
+    if (transport instanceof PushTransport push) {
+      n += push.retainedBytes();
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------- used by Stream

@@ -25,6 +25,11 @@ public final class SocketTransport implements Transport {
   }
 
   @Override
+  public int available() throws IOException {
+    return in.available();
+  }
+
+  @Override
   public void write(byte[] buf, int off, int len) throws IOException {
     out.write(buf, off, len);
   }

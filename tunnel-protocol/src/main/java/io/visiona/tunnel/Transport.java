@@ -21,6 +21,15 @@ public interface Transport extends Closeable {
    */
   void write(byte[] buf, int off, int len) throws IOException;
 
+  /**
+   * Bytes that can be read now without blocking, as far as the transport knows. The session reads
+   * into a small buffer when this is low, so that an idle session does not wait on a large one. The
+   * default, {@link Integer#MAX_VALUE}, means unknown.
+   */
+  default int available() throws IOException {
+    return Integer.MAX_VALUE;
+  }
+
   /** Closes both directions and unblocks a pending {@link #read}. Idempotent. */
   @Override
   void close();

@@ -86,6 +86,11 @@ public final class WebSocketTransport implements Transport {
   }
 
   @Override
+  public int available() {
+    return inbound.available();
+  }
+
+  @Override
   public void write(byte[] buf, int off, int len) throws IOException {
     WebSocket ws = socket;
     if (closed.get() || ws == null) {

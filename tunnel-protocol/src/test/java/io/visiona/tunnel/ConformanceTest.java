@@ -370,7 +370,50 @@ class ConformanceTest {
       peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 5, 0);
       peer.expect(TYPE_WINDOW_UPDATE, FLAG_RST, 5, 0);
       assertThat(peer.session.stats().resets().get(ResetReason.TOO_MANY_STREAMS)).isEqualTo(1);
-      assertThatThrownBy(peer.session::openStream).hasMessageContaining("too many streams");
+      assertThatThrownBy(peer.session::openStream)
+          .isInstanceOfSatisfying(
+              StreamLimitException.class,
+              e -> assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.MAX_STREAMS))
+          .hasMessageContaining("too many streams");
+    }
+  }
+
+  @Test
+  void openStreamBeyondTheMemoryBudgetFailsWithItsOwnLimit() throws Exception {
+    Config.Builder config =
+        RawPeer.quiet()
+            .initialWindow(256 * 1024)
+            .maxWindow(256 * 1024)
+            .sessionMemoryBudget(512 * 1024);
+    try (RawPeer peer = RawPeer.against(true, config.build())) {
+      peer.session.openStream();
+      peer.session.openStream();
+      assertThatThrownBy(peer.session::openStream)
+          .isInstanceOfSatisfying(
+              StreamLimitException.class,
+              e -> assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.MEMORY_BUDGET));
+    }
+  }
+
+  @Test
+  void keepalivePingsEveryIntervalWhileThePeerAnswers() throws Exception {
+    // The timeout is far longer than the test: pings must not wait for it between rounds.
+    Config config =
+        RawPeer.quiet()
+            .keepAliveInterval(Duration.ofMillis(100))
+            .keepAliveTimeout(Duration.ofSeconds(30))
+            .build();
+    try (RawPeer peer = RawPeer.against(true, config)) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 5; i++) {
+        RawPeer.Frame ping = peer.next(Duration.ofSeconds(2));
+        assertThat(ping.type()).isEqualTo(TYPE_PING);
+        assertThat(ping.flags()).isEqualTo(FLAG_SYN);
+        peer.send(TYPE_PING, FLAG_ACK, 0, ping.length());
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      assertThat(peer.session.isClosed()).isFalse();
+      assertThat(peer.session.stats().rtt()).isNotNull().isPositive();
     }
   }
 

@@ -7,6 +7,7 @@ import io.visiona.tunnel.Session;
 import io.visiona.tunnel.SessionClosedException;
 import io.visiona.tunnel.SessionStats;
 import io.visiona.tunnel.Stream;
+import io.visiona.tunnel.StreamLimitException;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -70,17 +71,20 @@ public final class AgentTunnel {
       throw new TunnelException(TunnelException.DISCONNECTED, "agent is going away", e);
     } catch (SessionClosedException e) {
       throw new TunnelException(TunnelException.DISCONNECTED, "device tunnel closed", e);
+    } catch (StreamLimitException e) {
+      throw switch (e.limit()) {
+        case MAX_STREAMS ->
+            new TunnelException(
+                TunnelException.TOO_MANY_STREAMS, "device has too many open streams", e);
+        case MEMORY_BUDGET ->
+            new TunnelException(
+                TunnelException.MEMORY_BUDGET, "device tunnel memory budget exhausted", e);
+        case STREAM_IDS ->
+            new TunnelException(TunnelException.OPEN_FAILED, "device tunnel used up its ids", e);
+      };
     } catch (IOException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.startsWith("too many streams")) {
-        throw new TunnelException(
-            TunnelException.TOO_MANY_STREAMS, "device has too many open streams", e);
-      }
-      if (m.startsWith("session memory budget")) {
-        throw new TunnelException(
-            TunnelException.MEMORY_BUDGET, "device tunnel memory budget exhausted", e);
-      }
-      throw new TunnelException(TunnelException.OPEN_FAILED, "stream open failed: " + m, e);
+      throw new TunnelException(
+          TunnelException.OPEN_FAILED, "stream open failed: " + e.getMessage(), e);
     }
   }
 

@@ -31,14 +31,12 @@ public final class YamuxWebSocket {
 
   private static final System.Logger LOG = System.getLogger(YamuxWebSocket.class.getName());
   private static final long CLOSE_LOCK_WAIT_MILLIS = 200;
-  private static final int SCRATCH = 16 * 1024;
 
   private final WsSession ws;
   private final ReentrantLock sendLock = new ReentrantLock();
   private final PushTransport transport;
   private final Session session;
   private final Thread connectionThread;
-  private final byte[] scratch = new byte[SCRATCH];
   private volatile boolean closeReceived;
   private volatile long lastInboundMillis = System.currentTimeMillis();
 
@@ -91,20 +89,23 @@ public final class YamuxWebSocket {
     lastInboundMillis = System.currentTimeMillis();
     try {
       // available() walks every chunk of a composite buffer: ask once, not per copy.
-      int left = data.available();
-      while (left > 0) {
-        int n = data.read(scratch, 0, Math.min(scratch.length, left));
-        if (n <= 0) {
-          break;
-        }
-        left -= n;
-        transport.receive(ByteBuffer.wrap(scratch, 0, n));
-      }
+      transport.receive(data.available(), (dst, off, len) -> readFully(data, dst, off, len));
     } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
       session.close();
     } catch (IOException e) {
       session.close();
+    }
+  }
+
+  private static void readFully(BufferData data, byte[] dst, int off, int len) throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = data.read(dst, off + done, len - done);
+      if (n <= 0) {
+        throw new IOException("WebSocket message shorter than announced");
+      }
+      done += n;
     }
   }
 

@@ -1,0 +1,203 @@
+package io.visiona.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An idle session must hold next to no buffer memory, whatever traffic it carried before: a proxy
+ * keeps thousands of them. Buffers grow under load and are let go once the traffic stops.
+ */
+@Timeout(60)
+class IdleMemoryTest {
+
+  /** Reader's small buffer plus a few small control frames. */
+  private static final int IDLE_LIMIT = FrameReader.SMALL_BUFFER + 4 * FrameWriter.MIN_BUFFER;
+
+  @Test
+  void aNewSessionHoldsOnlyTheSmallReadBuffer() throws Exception {
+    try (Loopback pair = Loopback.open(RawPeer.quiet().build())) {
+      assertThat(pair.client.retainedBufferBytes()).isLessThanOrEqualTo(IDLE_LIMIT);
+      assertThat(pair.server.retainedBufferBytes()).isLessThanOrEqualTo(IDLE_LIMIT);
+    }
+  }
+
+  @Test
+  void buffersGrowUnderBulkTrafficAndAreReleasedWhenIdleOverSockets() throws Exception {
+    try (Loopback pair = Loopback.open(Config.defaults())) {
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(pair.server));
+      int peak = echo(pair.client, 16 << 20, () -> pair.client.retainedBufferBytes());
+      assertThat(peak).as("buffers grew under load").isGreaterThan(64 * 1024);
+      awaitIdle(pair.client);
+      awaitIdle(pair.server);
+    }
+  }
+
+  @Test
+  void aPushTransportSessionReleasesItsInboundBufferToo() throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(true)) {
+      Session client =
+          Session.client(
+              WebSocketTransport.connect(
+                  HttpClient.newHttpClient(),
+                  server.uri(),
+                  Map.of(),
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(10)),
+              Config.defaults());
+      Session srv = Session.server(server.accept(), Config.defaults());
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
+      int peak = echo(client, 16 << 20, srv::retainedBufferBytes);
+      assertThat(peak).isGreaterThan(64 * 1024);
+      awaitIdle(srv);
+      client.close();
+    }
+  }
+
+  /**
+   * Sends {@code size} random bytes through the peer's echo service, checks them, and returns the
+   * largest value {@code retained} reported while the bytes were in flight.
+   */
+  private static int echo(Session session, int size, java.util.function.IntSupplier retained)
+      throws Exception {
+    byte[] payload = new byte[size];
+    new Random(11).nextBytes(payload);
+    Stream stream = session.openStream();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread writer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    stream.outputStream().write(payload);
+                    stream.closeWrite();
+                  } catch (IOException e) {
+                    failed.set(e);
+                  }
+                });
+    int peak = 0;
+    byte[] back = new byte[size];
+    InputStream in = stream.inputStream();
+    int got = 0;
+    while (got < size) {
+      int n = in.read(back, got, Math.min(64 * 1024, size - got));
+      assertThat(n).isPositive();
+      got += n;
+      peak = Math.max(peak, retained.getAsInt());
+    }
+    assertThat(in.read()).isEqualTo(-1);
+    writer.join();
+    assertThat(failed.get()).isNull();
+    assertThat(MessageDigest.getInstance("SHA-256").digest(back))
+        .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
+    stream.close();
+    return peak;
+  }
+
+  private static void awaitIdle(Session session) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(session.retainedBufferBytes()).isLessThanOrEqualTo(IDLE_LIMIT));
+  }
+
+  // ------------------------------------------------------------------ inbound buffer
+
+  @Test
+  void inboundBytesHoldNothingOnceRead() throws Exception {
+    InboundBytes in = new InboundBytes(64 * 1024);
+    in.put(ByteBuffer.wrap(new byte[40_000]));
+    assertThat(in.retainedBytes()).isGreaterThanOrEqualTo(40_000);
+    byte[] sink = new byte[50_000];
+    assertThat(in.read(sink, 0, sink.length)).isEqualTo(40_000);
+    assertThat(in.retainedBytes()).isZero();
+  }
+
+  @Test
+  void aFloodOfOneByteMessagesStopsAtTheCapacityWithoutOverhead() {
+    int capacity = 16 * 1024;
+    InboundBytes in = new InboundBytes(capacity);
+    int taken = 0;
+    for (int i = 0; i < 2 * capacity; i++) {
+      taken += in.offer(ByteBuffer.wrap(new byte[] {(byte) i}));
+    }
+    assertThat(taken).isEqualTo(capacity);
+    assertThat(in.retainedBytes()).isLessThanOrEqualTo(capacity + InboundBytes.MIN_CHUNK);
+  }
+
+  @Test
+  void putWaitsAtTheCapacityUntilTheReaderMakesRoom() throws Exception {
+    InboundBytes in = new InboundBytes(1024);
+    byte[] message = new byte[4096];
+    new Random(3).nextBytes(message);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Thread producer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    in.put(ByteBuffer.wrap(message));
+                  } catch (IOException e) {
+                    failed.set(e);
+                  }
+                });
+    await().atMost(Duration.ofSeconds(5)).until(() -> producer.getState() == Thread.State.WAITING);
+    assertThat(in.retainedBytes()).isLessThanOrEqualTo(1024 + InboundBytes.MIN_CHUNK);
+    byte[] back = new byte[message.length];
+    int got = 0;
+    while (got < back.length) {
+      got += in.read(back, got, back.length - got);
+    }
+    producer.join();
+    assertThat(failed.get()).isNull();
+    assertThat(back).isEqualTo(message);
+  }
+
+  @Test
+  void randomSplitsOnBothSidesKeepTheByteOrder() throws Exception {
+    Random random = new Random(5);
+    byte[] data = new byte[1 << 20];
+    random.nextBytes(data);
+    InboundBytes in = new InboundBytes(10_000);
+    Thread producer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  Random r = new Random(6);
+                  int off = 0;
+                  try {
+                    while (off < data.length) {
+                      int n = Math.min(data.length - off, 1 + r.nextInt(3000));
+                      in.put(ByteBuffer.wrap(data, off, n));
+                      off += n;
+                    }
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  in.finish();
+                });
+    byte[] back = new byte[data.length];
+    int got = 0;
+    while (true) {
+      int n = in.read(back, got, Math.min(back.length - got, 1 + random.nextInt(5000)));
+      if (n < 0) {
+        break;
+      }
+      got += n;
+    }
+    producer.join();
+    assertThat(got).isEqualTo(data.length);
+    assertThat(back).isEqualTo(data);
+  }
+}
