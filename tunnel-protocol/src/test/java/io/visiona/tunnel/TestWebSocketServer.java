@@ -1,15 +1,19 @@
 package io.visiona.tunnel;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -62,7 +66,7 @@ final class TestWebSocketServer implements AutoCloseable {
     try (socket) {
       socket.setTcpNoDelay(true);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
       handshake(in, out);
       ReentrantLock sendLock = new ReentrantLock();
       Random random = new Random(socket.getPort());
@@ -113,6 +117,7 @@ final class TestWebSocketServer implements AutoCloseable {
   private static void readLoop(
       DataInputStream in, OutputStream out, ReentrantLock sendLock, PushTransport transport)
       throws IOException, InterruptedException {
+    byte[] chunk = new byte[64 * 1024];
     try {
       while (true) {
         int b0 = in.readUnsignedByte();
@@ -124,22 +129,26 @@ final class TestWebSocketServer implements AutoCloseable {
         } else if (len == 127) {
           len = in.readLong();
         }
-        byte[] mask = new byte[4];
-        if ((b1 & 0x80) != 0) {
-          in.readFully(mask);
-        }
-        byte[] payload = new byte[(int) len];
-        in.readFully(payload);
-        for (int i = 0; i < payload.length; i++) {
-          payload[i] ^= mask[i & 3];
-        }
+        int mask = (b1 & 0x80) != 0 ? in.readInt() : 0;
         switch (opcode) {
-          case 0x0, 0x2 -> transport.receive(ByteBuffer.wrap(payload));
+          case 0x0, 0x2 -> {
+            // Read in pieces into one reusable buffer, unmasked in place, then handed over.
+            for (long done = 0; done < len; ) {
+              int n = (int) Math.min(len - done, chunk.length);
+              in.readFully(chunk, 0, n);
+              unmask(chunk, 0, n, mask, done);
+              transport.receive(ByteBuffer.wrap(chunk, 0, n));
+              done += n;
+            }
+          }
           case 0x8 -> {
             transport.endOfInput();
             return;
           }
           case 0x9 -> {
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            unmask(payload, 0, payload.length, mask, 0);
             sendLock.lock();
             try {
               writeFrame(out, 0xA, ByteBuffer.wrap(payload), payload.length);
@@ -147,15 +156,36 @@ final class TestWebSocketServer implements AutoCloseable {
               sendLock.unlock();
             }
           }
-          default -> {
-            // pong or text: ignored by this test server
-          }
+          default -> in.skipNBytes(len); // pong or text: ignored by this test server
         }
       }
     } catch (java.io.EOFException e) {
       transport.endOfInput();
     } catch (IOException e) {
       transport.fail(e);
+    }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * XORs {@code len} bytes with the RFC 6455 masking key {@code mask} (big-endian, as sent), eight
+   * bytes at a time; {@code position} is the offset of {@code buf[off]} within the payload.
+   */
+  static void unmask(byte[] buf, int off, int len, int mask, long position) {
+    if (mask == 0) {
+      return;
+    }
+    int rotated = Integer.rotateLeft(mask, 8 * (int) (position & 3));
+    long wide = (rotated & 0xFFFF_FFFFL) << 32 | (rotated & 0xFFFF_FFFFL);
+    int i = off;
+    int end = off + len;
+    for (; i + 8 <= end; i += 8) {
+      LONGS.set(buf, i, (long) LONGS.get(buf, i) ^ wide);
+    }
+    for (int j = 0; i < end; i++, j++) {
+      buf[i] ^= (byte) (rotated >>> (24 - 8 * (j & 3)));
     }
   }
 
@@ -170,12 +200,17 @@ final class TestWebSocketServer implements AutoCloseable {
       header =
           ByteBuffer.allocate(10).put((byte) (0x80 | opcode)).put((byte) 127).putLong(n).array();
     }
-    byte[] body = new byte[n];
-    data.get(body);
-    byte[] frame = new byte[header.length + n];
-    System.arraycopy(header, 0, frame, 0, header.length);
-    System.arraycopy(body, 0, frame, header.length, n);
-    out.write(frame);
+    // One buffered write of header and payload; large payloads go from the caller's array.
+    out.write(header);
+    if (data.hasArray()) {
+      out.write(data.array(), data.arrayOffset() + data.position(), n);
+      data.position(data.position() + n);
+    } else {
+      byte[] body = new byte[n];
+      data.get(body);
+      out.write(body);
+    }
+    out.flush();
   }
 
   private static void handshake(InputStream in, OutputStream out) throws Exception {

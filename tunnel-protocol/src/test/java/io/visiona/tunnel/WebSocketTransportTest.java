@@ -90,4 +90,23 @@ class WebSocketTransportTest {
       assertThat(client.closeCause()).isInstanceOf(SessionClosedException.class);
     }
   }
+
+  @Test
+  void testServerUnmasksWordWiseLikeByteByByteAtEveryOffset() {
+    Random random = new Random(3);
+    int mask = 0x9a3c_5e71;
+    byte[] key = {(byte) 0x9a, 0x3c, 0x5e, 0x71};
+    for (int start = 0; start < 12; start++) {
+      for (int len = 0; len < 40; len++) {
+        byte[] data = new byte[64];
+        random.nextBytes(data);
+        byte[] expected = data.clone();
+        for (int i = 0; i < len; i++) {
+          expected[3 + i] ^= key[(start + i) & 3];
+        }
+        TestWebSocketServer.unmask(data, 3, len, mask, start);
+        assertThat(data).isEqualTo(expected);
+      }
+    }
+  }
 }
