@@ -7,8 +7,10 @@ import java.io.IOException;
  * A reliable, ordered byte pipe that carries yamux frames. Frame boundaries mean nothing to a
  * transport: {@link #read} may return any split of the peer's bytes.
  *
- * <p>A session calls {@link #read} from exactly one thread and {@link #write} from exactly one
- * other thread, so implementations need not serialise either against itself.
+ * <p>A session calls {@link #read} from exactly one thread. It never calls {@link #write}
+ * concurrently with itself, but successive writes may come from different threads (the session's
+ * writer, or an application thread that found the writer idle), so implementations need not
+ * serialise either against itself.
  */
 public interface Transport extends Closeable {
 

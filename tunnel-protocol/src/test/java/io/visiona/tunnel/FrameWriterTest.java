@@ -1,0 +1,106 @@
+package io.visiona.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class FrameWriterTest {
+
+  private static final long FOREVER = Long.MAX_VALUE;
+
+  /** Records which thread wrote what; fails writes once told to. */
+  private static final class RecordingTransport implements Transport {
+    final List<Thread> writers = new CopyOnWriteArrayList<>();
+    final List<Integer> lengths = new CopyOnWriteArrayList<>();
+    volatile IOException failWith;
+
+    @Override
+    public int read(byte[] buf, int off, int len) {
+      return -1;
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws IOException {
+      if (failWith != null) {
+        throw failWith;
+      }
+      writers.add(Thread.currentThread());
+      lengths.add(len);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static Thread startWriter(
+      FrameWriter writer, Transport transport, AtomicReference<Throwable> ended) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                writer.run(transport);
+              } catch (Throwable e) {
+                ended.set(e);
+              }
+            });
+  }
+
+  @Test
+  void anIdleWriterLetsOneStreamsSmallFramesBeWrittenByTheProducer() throws Exception {
+    FrameWriter writer = new FrameWriter(1 << 20, 4096);
+    RecordingTransport transport = new RecordingTransport();
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Thread writerThread = startWriter(writer, transport, ended);
+    byte[] payload = new byte[1024];
+    writer.data(FrameHeader.TYPE_DATA, 0, 1, payload, 0, payload.length, FOREVER);
+    await().until(() -> transport.writers.size() == 1);
+    writer.data(FrameHeader.TYPE_DATA, 0, 1, payload, 0, payload.length, FOREVER);
+    // The second frame of the same stream went out before data() returned, on this thread.
+    assertThat(transport.writers).hasSize(2);
+    assertThat(transport.writers.get(1)).isSameAs(Thread.currentThread());
+    // Large frames and frames of another stream go to the writer thread.
+    byte[] large = new byte[FrameWriter.DIRECT_WRITE_MAX + 1];
+    writer.data(FrameHeader.TYPE_DATA, 0, 1, large, 0, large.length, FOREVER);
+    writer.data(FrameHeader.TYPE_DATA, 0, 3, payload, 0, payload.length, FOREVER);
+    await()
+        .until(
+            () ->
+                transport.lengths.stream().mapToInt(Integer::intValue).sum()
+                    == 3 * (1024 + 12) + large.length + 12);
+    assertThat(transport.writers.subList(2, transport.writers.size()))
+        .doesNotContain(Thread.currentThread());
+    writer.shutdown();
+    writerThread.join();
+    assertThat(ended.get()).isNull();
+  }
+
+  @Test
+  void aFailedDirectWriteFailsTheProducerAndEndsTheWriterWithTheError() throws Exception {
+    FrameWriter writer = new FrameWriter(1 << 20, 4096);
+    RecordingTransport transport = new RecordingTransport();
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Thread writerThread = startWriter(writer, transport, ended);
+    byte[] payload = new byte[100];
+    writer.data(FrameHeader.TYPE_DATA, 0, 1, payload, 0, payload.length, FOREVER);
+    await().until(() -> transport.writers.size() == 1);
+    IOException broken = new IOException("broken pipe");
+    transport.failWith = broken;
+    assertThatThrownBy(
+            () -> writer.data(FrameHeader.TYPE_DATA, 0, 1, payload, 0, payload.length, FOREVER))
+        .isInstanceOf(SessionClosedException.class)
+        .hasCause(broken);
+    writerThread.join(Duration.ofSeconds(5));
+    assertThat(ended.get()).isSameAs(broken);
+    assertThatThrownBy(() -> writer.control(FrameHeader.TYPE_PING, 0, 0, 1))
+        .isInstanceOf(SessionClosedException.class);
+  }
+}
