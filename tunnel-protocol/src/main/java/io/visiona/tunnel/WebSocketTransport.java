@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Receive backpressure is real: the next message is requested only once the previous one fits in
  * the bounded inbound buffer, so a slow session stops the socket reads. Incoming messages are a
  * byte stream (any split of frames is fine); text messages are refused. Each write is one binary
- * message; the JDK answers pings with pongs by itself.
+ * message; the JDK answers pings with pongs by itself. Prefer a client from {@link
+ * #newHttpClient()}.
  */
 public final class WebSocketTransport implements Transport {
 
@@ -42,6 +43,17 @@ public final class WebSocketTransport implements Transport {
   private WebSocketTransport(Duration sendTimeout, String description) {
     this.sendTimeout = sendTimeout;
     this.description = description;
+  }
+
+  /**
+   * An {@link HttpClient} for tunnels: WebSocket listener callbacks run on the client's own
+   * selector thread instead of being handed to a pool thread, which saves a thread hand-off per
+   * received message. That is safe for this transport because its listener never blocks: it only
+   * copies into the bounded inbound buffer and asks for the next message. Use the client for
+   * tunnels only; any other asynchronous work on it would run on that thread too.
+   */
+  public static HttpClient newHttpClient() {
+    return HttpClient.newBuilder().executor(Runnable::run).build();
   }
 
   /**

@@ -23,6 +23,7 @@ public final class TunnelBenchmark {
   private static final Duration PER_RUN = Duration.ofSeconds(2);
   private static final int RUNS = 5;
   private static final int WRITE_SIZE = 32 * 1024;
+  private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
   public static void main(String[] args) throws Exception {
     double[] java = new double[4];
@@ -81,11 +82,7 @@ public final class TunnelBenchmark {
     Session client =
         Session.client(
             WebSocketTransport.connect(
-                HttpClient.newHttpClient(),
-                server.uri(),
-                Map.of(),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(30)),
+                HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(30)),
             Config.defaults());
     Session srv = Session.server(server.accept(), Config.defaults());
     return new Session[] {client, srv};

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class WebSocketTransportTest {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** The client recommended for tunnels (inline callbacks); other tests use the JDK default. */
+  private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
   static Session connect(TestWebSocketServer server) throws Exception {
     return Session.client(
