@@ -50,7 +50,10 @@ final class FrameWriter {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
+  // Producers of data wait on space and are woken one at a time, each passing the turn on while
+  // room is left: waking every waiter for every round would wake a hundred writers to admit a few.
   private final Condition space = lock.newCondition();
+  private final Condition controlSpace = lock.newCondition();
 
   private final int dataCapacity;
   private final int controlCapacity;
@@ -80,7 +83,7 @@ final class FrameWriter {
     try {
       while (controlLength + FrameHeader.SIZE > controlCapacity) {
         ensureOpen();
-        space.awaitUninterruptibly();
+        controlSpace.awaitUninterruptibly();
       }
       ensureOpen();
       control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
@@ -106,11 +109,13 @@ final class FrameWriter {
         ensureOpen();
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
+          space.signal(); // a turn this producer may have been given goes to the next
           throw new SocketTimeoutException("write timed out waiting for the transport");
         }
         try {
           space.awaitNanos(left);
         } catch (InterruptedException e) {
+          space.signal();
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while writing");
         }
@@ -122,6 +127,9 @@ final class FrameWriter {
       dataLength += frame;
       boolean sameStream = streamId == lastDataStream;
       lastDataStream = streamId;
+      if (dataLength < dataCapacity) {
+        space.signal(); // the next waiting producer may fit too
+      }
       if (writing
           || transport == null
           || len > DIRECT_WRITE_MAX
@@ -181,7 +189,8 @@ final class FrameWriter {
     dataSpare = round.data();
     dataLength = 0;
     lastActiveNanos = System.nanoTime();
-    space.signalAll();
+    controlSpace.signalAll();
+    space.signal();
     return round;
   }
 
@@ -283,6 +292,7 @@ final class FrameWriter {
       shutdown = true;
       work.signalAll();
       space.signalAll();
+      controlSpace.signalAll();
     } finally {
       lock.unlock();
     }
@@ -300,6 +310,7 @@ final class FrameWriter {
       dataLength = 0;
       work.signalAll();
       space.signalAll();
+      controlSpace.signalAll();
     } finally {
       lock.unlock();
     }

@@ -18,7 +18,7 @@ class FrameWriterTest {
   private static final long FOREVER = Long.MAX_VALUE;
 
   /** Records which thread wrote what; fails writes once told to. */
-  private static final class RecordingTransport implements Transport {
+  private static class RecordingTransport implements Transport {
     final List<Thread> writers = new CopyOnWriteArrayList<>();
     final List<Integer> lengths = new CopyOnWriteArrayList<>();
     volatile IOException failWith;
@@ -102,5 +102,54 @@ class FrameWriterTest {
     assertThat(ended.get()).isSameAs(broken);
     assertThatThrownBy(() -> writer.control(FrameHeader.TYPE_PING, 0, 0, 1))
         .isInstanceOf(SessionClosedException.class);
+  }
+
+  @Test
+  void producersWaitingForRoomAreAdmittedOneAfterAnotherAndATimeoutDoesNotStrandTheRest()
+      throws Exception {
+    int frame = 1000 + FrameHeader.SIZE;
+    FrameWriter writer = new FrameWriter(2 * frame, 4096);
+    java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.atomic.AtomicInteger written =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Transport slow =
+        new RecordingTransport() {
+          @Override
+          public void write(byte[] buf, int off, int len) {
+            gate.acquireUninterruptibly();
+            written.addAndGet(len);
+          }
+        };
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Thread writerThread = startWriter(writer, slow, ended);
+    byte[] payload = new byte[1000];
+    List<Thread> producers = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      int stream = 2 * i + 1;
+      producers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      writer.data(FrameHeader.TYPE_DATA, 0, stream, payload, 0, 1000, FOREVER);
+                    } catch (IOException e) {
+                      throw new RuntimeException(e);
+                    }
+                  }));
+    }
+    Thread.sleep(300); // the transport holds one round, the queue is full, the rest wait
+    // One more producer gives up while the others wait.
+    long soon = System.nanoTime() + Duration.ofMillis(200).toNanos();
+    assertThatThrownBy(() -> writer.data(FrameHeader.TYPE_DATA, 0, 99, payload, 0, 1000, soon))
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+    gate.release(1000);
+    for (Thread t : producers) {
+      t.join(Duration.ofSeconds(10));
+      assertThat(t.isAlive()).isFalse();
+    }
+    await().until(() -> written.get() == 20 * frame);
+    writer.shutdown();
+    writerThread.join();
+    assertThat(ended.get()).isNull();
   }
 }
