@@ -21,16 +21,25 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Receive backpressure is real: the next message is requested only once the previous one fits in
  * the bounded inbound buffer, so a slow session stops the socket reads. Incoming messages are a
- * byte stream (any split of frames is fine); text messages are refused. Each write is one binary
- * message; the JDK answers pings with pongs by itself. Prefer a client from {@link
+ * byte stream (any split of frames is fine); text messages are refused. Each write is sent as
+ * binary messages of at most {@link #DEFAULT_MAX_MESSAGE_SIZE} (or the size given to {@code
+ * connect}); the JDK answers pings with pongs by itself. Prefer a client from {@link
  * #newHttpClient()}.
  */
 public final class WebSocketTransport implements Transport {
 
   private static final int INBOUND_CAPACITY = 256 * 1024;
 
+  /**
+   * Default largest binary message sent. A write of a bigger batch is sent as several messages
+   * (frame and message boundaries are independent): some servers receive very large messages
+   * slowly, Helidon 4.2 among them, while 256 KiB keeps the per-message cost negligible.
+   */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024;
+
   private final InboundBytes inbound = new InboundBytes(INBOUND_CAPACITY);
   private final Duration sendTimeout;
+  private final int maxMessageSize;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantLock pendingLock = new ReentrantLock();
@@ -40,8 +49,12 @@ public final class WebSocketTransport implements Transport {
   private ByteBuffer pending;
   private CompletableFuture<Void> pendingDone;
 
-  private WebSocketTransport(Duration sendTimeout, String description) {
+  private WebSocketTransport(Duration sendTimeout, int maxMessageSize, String description) {
+    if (maxMessageSize < 1024) {
+      throw new IllegalArgumentException("maxMessageSize must be at least 1 KiB");
+    }
     this.sendTimeout = sendTimeout;
+    this.maxMessageSize = maxMessageSize;
     this.description = description;
   }
 
@@ -68,7 +81,23 @@ public final class WebSocketTransport implements Transport {
       Duration connectTimeout,
       Duration sendTimeout)
       throws IOException {
-    WebSocketTransport transport = new WebSocketTransport(sendTimeout, uri.toString());
+    return connect(client, uri, headers, connectTimeout, sendTimeout, DEFAULT_MAX_MESSAGE_SIZE);
+  }
+
+  /**
+   * As {@link #connect(HttpClient, URI, Map, Duration, Duration)}, sending binary messages of at
+   * most {@code maxMessageSize} bytes (at least 1 KiB).
+   */
+  public static WebSocketTransport connect(
+      HttpClient client,
+      URI uri,
+      Map<String, String> headers,
+      Duration connectTimeout,
+      Duration sendTimeout,
+      int maxMessageSize)
+      throws IOException {
+    WebSocketTransport transport =
+        new WebSocketTransport(sendTimeout, maxMessageSize, uri.toString());
     WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
     headers.forEach(builder::header);
     try {
@@ -108,10 +137,15 @@ public final class WebSocketTransport implements Transport {
     if (closed.get() || ws == null) {
       throw new IOException("WebSocket closed");
     }
+    long deadline = System.nanoTime() + sendTimeout.toNanos();
     try {
-      // The JDK allows one outstanding send; the session's single writer waits for each.
-      ws.sendBinary(ByteBuffer.wrap(buf, off, len), true)
-          .get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      // The JDK allows one outstanding send; the session never writes concurrently and waits.
+      for (int end = off + len; off < end; ) {
+        int n = Math.min(end - off, maxMessageSize);
+        ws.sendBinary(ByteBuffer.wrap(buf, off, n), true)
+            .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        off += n;
+      }
     } catch (ExecutionException e) {
       throw new IOException("WebSocket send failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {

@@ -61,6 +61,26 @@ class WebSocketTransportTest {
   }
 
   @Test
+  void writesLargerThanTheMessageSizeLimitGoOutAsSeveralMessages() throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(false)) {
+      Session client =
+          Session.client(
+              WebSocketTransport.connect(
+                  HTTP,
+                  server.uri(),
+                  Map.of(),
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(10),
+                  1024),
+              Config.defaults());
+      Session srv = Session.server(server.accept(), Config.defaults());
+      Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
+      assertThat(SessionTest.roundTrip(client, 5, 1 << 20).call()).isTrue();
+      client.close();
+    }
+  }
+
+  @Test
   void manyStreamsAndServerOpenedStreams() throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(true);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
