@@ -92,11 +92,15 @@ public final class EdgeAgent implements AutoCloseable {
     return state;
   }
 
-  /** Calls {@code listener} on every state change, on the thread that made it. */
+  /**
+   * Calls {@code listener} on every state change, on the thread that made it (mostly the connector
+   * thread): it must return quickly and must not call {@link #close()}.
+   */
   public void addStateListener(Consumer<AgentState> listener) {
     listeners.add(listener);
   }
 
+  /** A snapshot of the counters; {@link AgentStats#activeStreams()} is counted now. */
   public AgentStats stats() {
     int active = 0;
     for (Tunnel t : tunnels) {
