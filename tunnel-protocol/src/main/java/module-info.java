@@ -3,4 +3,5 @@ module io.visiona.tunnel {
   requires java.net.http;
 
   exports io.visiona.tunnel;
+  exports io.visiona.tunnel.agent;
 }

@@ -17,8 +17,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,6 +37,9 @@ final class TestWebSocketServer implements AutoCloseable {
   private final ServerSocket listener;
   private final BlockingQueue<PushTransport> accepted = new LinkedBlockingQueue<>(64);
   private final boolean splitMessages;
+  private final List<Long> upgradeAttempts = new CopyOnWriteArrayList<>();
+  private volatile String lastAuthorization;
+  private volatile int rejectStatus;
 
   TestWebSocketServer(boolean splitMessages) throws IOException {
     this.splitMessages = splitMessages;
@@ -49,6 +54,21 @@ final class TestWebSocketServer implements AutoCloseable {
   /** The next connection's transport. */
   PushTransport accept() throws InterruptedException {
     return accepted.take();
+  }
+
+  /** Answers every later upgrade with {@code status} (e.g. 401) instead of 101; 0 accepts again. */
+  void rejectUpgrades(int status) {
+    rejectStatus = status;
+  }
+
+  /** {@link System#nanoTime()} of every upgrade request received, accepted or not. */
+  List<Long> upgradeAttempts() {
+    return upgradeAttempts;
+  }
+
+  /** The Authorization header of the latest upgrade request. */
+  String lastAuthorization() {
+    return lastAuthorization;
   }
 
   private void acceptLoop() {
@@ -213,7 +233,7 @@ final class TestWebSocketServer implements AutoCloseable {
     out.flush();
   }
 
-  private static void handshake(InputStream in, OutputStream out) throws Exception {
+  private void handshake(InputStream in, OutputStream out) throws Exception {
     String key = null;
     StringBuilder line = new StringBuilder();
     while (true) {
@@ -229,10 +249,22 @@ final class TestWebSocketServer implements AutoCloseable {
         if (l.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) {
           key = l.substring(18).trim();
         }
+        if (l.regionMatches(true, 0, "Authorization:", 0, 14)) {
+          lastAuthorization = l.substring(14).trim();
+        }
         line.setLength(0);
       } else {
         line.append((char) c);
       }
+    }
+    upgradeAttempts.add(System.nanoTime());
+    int reject = rejectStatus;
+    if (reject != 0) {
+      out.write(
+          ("HTTP/1.1 " + reject + " Rejected\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      throw new IOException("upgrade rejected with " + reject);
     }
     String accept =
         Base64.getEncoder()

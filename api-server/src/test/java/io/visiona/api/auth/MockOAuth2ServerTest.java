@@ -58,6 +58,9 @@ class MockOAuth2ServerTest {
     Map<String, String> s = new HashMap<>();
     s.put("oidc.issuer", issuer);
     s.put("oidc.client-id", "visiona-spa");
+    // These tests are about the flow, not timeouts: a loaded machine must not turn a slow first
+    // answer of the in-process provider into IDP_UNAVAILABLE.
+    s.put("oidc.http-timeout", "PT60S");
     s.putAll(extra);
     api = ApiHarness.start(dir, clock, s);
     return api.browser();
