@@ -9,14 +9,14 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Queues frames for the session's single writer thread.
+ * Queues frames for the session's writer thread, or lets a producer write them when it is idle.
  *
  * <p>Two bounded, double-buffered queues: control frames (ping replies, window updates, SYN/ACK,
  * RST, GoAway) and data (payload frames and FINs, which must stay behind their stream's data). Each
  * round the writer takes both queues whole and writes control first, so a control frame never waits
  * behind more than the one batch already being written. Batching many frames into one transport
- * write is what makes small frames cheap, especially over WebSocket where each write is one
- * message.
+ * write is what makes small frames cheap, especially over WebSocket where each write becomes one
+ * message (a few when it is large).
  *
  * <p>Direct writes: when nobody is writing, no other data is queued and the previous data frame
  * came from the same stream (one stream at a time, as in request/response), a producer of a small
