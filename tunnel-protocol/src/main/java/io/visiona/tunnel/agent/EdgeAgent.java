@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,7 +51,6 @@ public final class EdgeAgent implements AutoCloseable {
   private boolean started; // guarded by lock
   private boolean closing; // guarded by lock
   private Thread connector; // guarded by lock
-  private ExecutorService httpExecutor; // guarded by lock
   private HttpClient http; // guarded by lock
 
   public EdgeAgent(AgentConfig config) {
@@ -72,13 +69,12 @@ public final class EdgeAgent implements AutoCloseable {
         throw new IllegalStateException("agent already started or closed");
       }
       started = true;
-      httpExecutor =
-          Executors.newThreadPerTaskExecutor(
-              Thread.ofVirtual().name("edge-agent-http-", 0).factory());
+      // Callbacks inline on the client's selector thread: the tunnel's listener never blocks, and
+      // a hand-off to another thread would cost every received message a wake-up.
       http =
           HttpClient.newBuilder()
               .connectTimeout(config.connectTimeout())
-              .executor(httpExecutor)
+              .executor(Runnable::run)
               .build();
       ProxyDialer dialer = new ProxyDialer(config, http);
       LOG.log(System.Logger.Level.INFO, () -> "edge agent starting: " + config);
@@ -148,11 +144,9 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void closeHttp(long deadline) throws InterruptedException {
     HttpClient client;
-    ExecutorService executor;
     lock.lock();
     try {
       client = http;
-      executor = httpExecutor;
     } finally {
       lock.unlock();
     }
@@ -161,8 +155,6 @@ public final class EdgeAgent implements AutoCloseable {
     }
     client.shutdownNow();
     client.awaitTermination(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-    executor.shutdownNow();
-    executor.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   // ---------------------------------------------------------------- connector thread
