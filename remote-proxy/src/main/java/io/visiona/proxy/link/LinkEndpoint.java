@@ -1,6 +1,5 @@
 package io.visiona.proxy.link;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
@@ -76,6 +75,8 @@ public final class LinkEndpoint implements WsListener {
           LOG.fine(() -> "relay link from " + remote + " ended");
         });
     Thread.ofVirtual().name("link-accept").start(this::acceptLoop);
+    // The connection's frames are read here, on this thread, until it ends.
+    connection.serve();
   }
 
   private void acceptLoop() {
@@ -86,28 +87,6 @@ public final class LinkEndpoint implements WsListener {
       }
     } catch (IOException closed) {
       // link over
-    }
-  }
-
-  @Override
-  public void onMessage(WsSession ws, BufferData data, boolean last) {
-    connection.onMessage(data);
-  }
-
-  @Override
-  public void onMessage(WsSession ws, String text, boolean last) {
-    connection.onText();
-  }
-
-  @Override
-  public void onPing(WsSession ws, BufferData data) {
-    connection.onPing(data);
-  }
-
-  @Override
-  public void onClose(WsSession ws, int status, String reason) {
-    if (connection != null) {
-      connection.onClose();
     }
   }
 }

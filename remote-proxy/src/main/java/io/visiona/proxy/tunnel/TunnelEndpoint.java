@@ -1,6 +1,5 @@
 package io.visiona.proxy.tunnel;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -112,6 +111,8 @@ public final class TunnelEndpoint implements WsListener {
     LOG.log(
         Level.FINE,
         () -> "agent " + identity.deviceId() + " connected from " + remote + " (" + outcome + ")");
+    // The connection's frames are read here, on this thread, until it ends.
+    connection.serve();
   }
 
   /** Agents do not open streams to the proxy; any they open is reset. */
@@ -122,28 +123,6 @@ public final class TunnelEndpoint implements WsListener {
       }
     } catch (java.io.IOException closed) {
       // session over
-    }
-  }
-
-  @Override
-  public void onMessage(WsSession ws, BufferData data, boolean last) {
-    connection.onMessage(data);
-  }
-
-  @Override
-  public void onMessage(WsSession ws, String text, boolean last) {
-    connection.onText();
-  }
-
-  @Override
-  public void onPing(WsSession ws, BufferData data) {
-    connection.onPing(data);
-  }
-
-  @Override
-  public void onClose(WsSession ws, int status, String reason) {
-    if (connection != null) {
-      connection.onClose();
     }
   }
 }

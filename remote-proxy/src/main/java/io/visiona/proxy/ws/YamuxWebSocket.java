@@ -1,48 +1,78 @@
 package io.visiona.proxy.ws;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 import io.visiona.tunnel.PushTransport;
 import io.visiona.tunnel.Session;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A yamux server session over one Helidon WebSocket, with the workarounds Helidon 4.2 needs:
  *
  * <ul>
+ *   <li>received frames are decoded here ({@link #serve}, on the connection's thread, with {@link
+ *       ClientFrames}), not by Helidon's {@code WsConnection}, whose decoder costs time in
+ *       proportion to frame size × frame size (see {@link ClientFrames}); Helidon still does the
+ *       upgrade and sends frames. The listener's {@code WsConfig.maxFrameLength} and {@code
+ *       idleConnectionTimeout} are applied here, since Helidon's own checks no longer see the
+ *       frames;
  *   <li>every send, pong and close goes through one lock ({@code WsSession.send} is not
  *       thread-safe);
  *   <li>pings are answered (Helidon does not pong by itself);
- *   <li>the end of the connection is detected by joining the connection's thread, since {@code
- *       onClose}/{@code onError} are not called when TCP drops, on oversized frames or on idle
- *       timeout.
+ *   <li>the end of the connection is detected by joining the connection's thread.
  * </ul>
  *
- * Received messages are a byte stream handed to a bounded {@link PushTransport}: when it is full,
- * the connection thread blocks in {@link #onMessage}, socket reads stop, and TCP pushes back on the
- * peer.
+ * Received payload is a byte stream handed to a bounded {@link PushTransport}: when it is full, the
+ * connection thread blocks in {@link #serve}, socket reads stop, and TCP pushes back on the peer.
  */
 public final class YamuxWebSocket {
 
   private static final System.Logger LOG = System.getLogger(YamuxWebSocket.class.getName());
   private static final long CLOSE_LOCK_WAIT_MILLIS = 200;
+  private static final int NO_MESSAGE = -1;
+
+  /** Idle-timeout checks of all connections: one daemon thread, one pending task per connection. */
+  private static final ScheduledThreadPoolExecutor IDLE_CHECKS = idleChecks();
 
   private final WsSession ws;
+  private final ConnectionContext ctx;
   private final ReentrantLock sendLock = new ReentrantLock();
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final PushTransport transport;
   private final Session session;
   private final Thread connectionThread;
+  private final int maxFrameLength;
+  private final long idleTimeoutMillis;
+  private final Payload payload = new Payload();
   private volatile boolean closeReceived;
+  private volatile boolean ended;
   private volatile long lastInboundMillis = System.currentTimeMillis();
+  private volatile ScheduledFuture<?> idleCheck;
 
   private YamuxWebSocket(WsSession ws, YamuxSettings settings, String description) {
     this.ws = ws;
+    this.ctx = (ConnectionContext) ws.socketContext();
     this.connectionThread = Thread.currentThread();
+    ListenerConfig listener = ctx.listenerContext().config();
+    this.maxFrameLength =
+        listener.protocols().stream()
+            .filter(WsConfig.class::isInstance)
+            .map(p -> ((WsConfig) p).maxFrameLength())
+            .findFirst()
+            .orElse(WsConfig.create().maxFrameLength());
+    this.idleTimeoutMillis = Math.max(1, listener.idleConnectionTimeout().toMillis());
     this.transport = new PushTransport(new Sender(), settings.inboundBuffer(), description);
     this.session = Session.server(transport, settings.toConfig());
   }
@@ -84,42 +114,120 @@ public final class YamuxWebSocket {
     return lastInboundMillis;
   }
 
-  /** A binary message (or fragment) from the peer. Blocks while the inbound buffer is full. */
-  public void onMessage(BufferData data) {
-    lastInboundMillis = System.currentTimeMillis();
+  /**
+   * Reads and handles the peer's frames until the connection ends, then closes the socket. Call
+   * last in {@code WsListener.onOpen}, on the connection's thread; Helidon's own frame loop, which
+   * runs after {@code onOpen} returns, then only sees the closed socket.
+   */
+  public void serve() {
+    DataReader reader = ctx.dataReader();
+    payload.reader = reader;
+    scheduleIdleCheck(idleTimeoutMillis);
     try {
-      // available() walks every chunk of a composite buffer: ask once, not per copy.
-      transport.receive(data.available(), (dst, off, len) -> readFully(data, dst, off, len));
+      readFrames(reader);
+    } catch (ClientFrames.ProtocolException e) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "closing " + transport.describe() + ": " + e.getMessage());
+      closeConnection(e.closeCode(), e.getMessage());
     } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
       session.close();
     } catch (IOException e) {
+      // the session is over (closed by us, or failed): close the connection
       session.close();
-    }
-  }
-
-  private static void readFully(BufferData data, byte[] dst, int off, int len) throws IOException {
-    int done = 0;
-    while (done < len) {
-      int n = data.read(dst, off + done, len - done);
-      if (n <= 0) {
-        throw new IOException("WebSocket message shorter than announced");
+    } catch (DataReader.InsufficientDataAvailableException e) {
+      // the peer closed TCP without a close frame
+      LOG.log(System.Logger.Level.TRACE, () -> "end of input on " + transport.describe());
+    } catch (RuntimeException e) {
+      // socket failure (Helidon wraps it in ServerConnectionException or UncheckedIOException)
+      LOG.log(System.Logger.Level.TRACE, () -> "read failed on " + transport.describe() + ": " + e);
+    } finally {
+      ended = true;
+      ScheduledFuture<?> check = idleCheck;
+      if (check != null) {
+        check.cancel(false);
       }
-      done += n;
+      closeSocket();
+      discardBuffered(reader);
     }
   }
 
-  /** A text message: not part of the protocol; the session ends. */
-  public void onText() {
-    LOG.log(System.Logger.Level.DEBUG, () -> "text message on " + transport.describe());
-    transport.fail(new IOException("text message on a yamux WebSocket"));
+  /** Drops what was read but not decoded, so that Helidon's loop does not decode it. */
+  private static void discardBuffered(DataReader reader) {
+    try {
+      reader.skip(reader.available());
+    } catch (RuntimeException e) {
+      // nothing to drop
+    }
   }
 
-  public void onPing(BufferData data) {
-    lastInboundMillis = System.currentTimeMillis();
+  private void readFrames(DataReader reader) throws ClientFrames.ProtocolException, IOException {
+    int message = NO_MESSAGE;
+    while (true) {
+      ClientFrames.Header h = ClientFrames.readHeader(reader, maxFrameLength);
+      lastInboundMillis = System.currentTimeMillis();
+      switch (h.opCode()) {
+        case ClientFrames.BINARY, ClientFrames.TEXT, ClientFrames.CONTINUATION -> {
+          boolean continuation = h.opCode() == ClientFrames.CONTINUATION;
+          if (continuation != (message != NO_MESSAGE)) {
+            throw new ClientFrames.ProtocolException(
+                WsCloseCodes.PROTOCOL_ERROR,
+                continuation ? "unexpected continuation frame" : "expected a continuation frame");
+          }
+          int type = continuation ? message : h.opCode();
+          message = h.fin() ? NO_MESSAGE : type;
+          if (type == ClientFrames.TEXT) {
+            // not part of the protocol: the connection (and with it the session) ends
+            throw new ClientFrames.ProtocolException(
+                WsCloseCodes.CANNOT_ACCEPT, "text messages are not supported");
+          }
+          receive(reader, h);
+        }
+        case ClientFrames.PING -> pong(ClientFrames.readSmallPayload(reader, h));
+        case ClientFrames.PONG -> ClientFrames.skipPayload(reader, h.length());
+        case ClientFrames.CLOSE -> {
+          ClientFrames.skipPayload(reader, h.length());
+          closeReceived = true;
+          closeConnection(WsCloseCodes.NORMAL_CLOSE, "normal");
+          return;
+        }
+        default -> throw new IllegalStateException("op code " + h.opCode());
+      }
+    }
+  }
+
+  /** Hands a binary frame's payload to the transport, as it arrives. */
+  private void receive(DataReader reader, ClientFrames.Header h) throws IOException {
+    payload.mask = h.mask();
+    payload.position = 0;
+    int left = h.length();
+    while (left > 0) {
+      // Only what is already buffered: the transport holds its lock while it copies.
+      int n = ClientFrames.buffered(reader, left);
+      lastInboundMillis = System.currentTimeMillis();
+      transport.receive(n, payload);
+      left -= n;
+    }
+  }
+
+  /** Copies buffered payload bytes, unmasked, into the transport's buffer. */
+  private static final class Payload implements PushTransport.ByteSource {
+    DataReader reader;
+    int mask;
+    long position;
+
+    @Override
+    public void read(byte[] dst, int off, int len) {
+      ClientFrames.readPayload(reader, dst, off, len, mask, position);
+      position += len;
+    }
+  }
+
+  private void pong(byte[] data) {
     sendLock.lock();
     try {
-      ws.pong(data);
+      ws.pong(BufferData.create(data));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, () -> "pong failed: " + e);
     } finally {
@@ -127,14 +235,71 @@ public final class YamuxWebSocket {
     }
   }
 
-  /** The peer sent a close frame: its side ended cleanly. */
-  public void onClose() {
-    closeReceived = true;
-  }
-
   /** Ends the session and the connection. */
   public void close() {
     session.close();
+  }
+
+  private void scheduleIdleCheck(long delayMillis) {
+    if (!ended) {
+      idleCheck = IDLE_CHECKS.schedule(this::checkIdle, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void checkIdle() {
+    if (ended) {
+      return;
+    }
+    long idle = System.currentTimeMillis() - lastInboundMillis;
+    if (idle >= idleTimeoutMillis) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "idle timeout on " + transport.describe());
+      Thread.ofVirtual()
+          .name("ws-idle-" + transport.describe())
+          .start(() -> closeConnection(WsCloseCodes.NORMAL_CLOSE, "Idle timeout"));
+    } else {
+      scheduleIdleCheck(idleTimeoutMillis - idle);
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor idleChecks() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("ws-idle-checks").daemon().factory());
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /** Sends a close frame (unless a writer holds the lock for long), then closes the socket. */
+  private void closeConnection(int code, String reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    boolean locked = false;
+    try {
+      // A writer stuck on a peer that does not read holds the lock; do not wait for it long.
+      locked = sendLock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      if (locked) {
+        ws.close(code, reason);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.TRACE, () -> "close frame failed: " + e);
+    } finally {
+      if (locked) {
+        sendLock.unlock();
+      }
+    }
+    closeSocket();
+  }
+
+  private void closeSocket() {
+    try {
+      // Closing the socket ends the connection thread (and a stuck send), which the watcher sees.
+      ctx.serverSocket().close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.TRACE, () -> "socket close failed: " + e);
+    }
   }
 
   private final class Sender implements PushTransport.Sender {
@@ -155,28 +320,7 @@ public final class YamuxWebSocket {
 
     @Override
     public void close() {
-      boolean locked = false;
-      try {
-        // A writer stuck on a peer that does not read holds the lock; do not wait for it long.
-        locked = sendLock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        if (locked) {
-          ws.close(1000, "");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.TRACE, () -> "close frame failed: " + e);
-      } finally {
-        if (locked) {
-          sendLock.unlock();
-        }
-      }
-      try {
-        // Closing the socket ends the connection thread (and a stuck send), which the watcher sees.
-        ((ConnectionContext) ws.socketContext()).serverSocket().close();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.TRACE, () -> "socket close failed: " + e);
-      }
+      closeConnection(WsCloseCodes.NORMAL_CLOSE, "");
     }
   }
 }

@@ -6,6 +6,7 @@ import io.visiona.proxy.support.JavaAgent;
 import io.visiona.proxy.support.MapAuthenticator;
 import io.visiona.proxy.support.ProxyFixture;
 import io.visiona.proxy.support.RelayLinkClient;
+import io.visiona.proxy.ws.FrameDecodeBench;
 import io.visiona.tunnel.Stream;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
@@ -48,13 +49,18 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * Run: {@code ./mvnw -B -pl remote-proxy -am -Pbench -DskipTests verify}; properties {@code
- * bench.agents} (default 2000), {@code bench.fill} (10000), {@code bench.runs} (5).
+ * bench.agents} (default 2000), {@code bench.fill} (10000), {@code bench.runs} (5), {@code
+ * bench.skipIdle} (false: measure idle agents), {@code bench.linkSendBuffer} (40000: bytes per
+ * WebSocket message from the relay link client), {@code bench.frames} (empty; {@code true} adds
+ * WebSocket frame decoding rows, {@code only} prints just those).
  */
 public final class ProxyBenchmark {
 
   private static final int AGENTS = Integer.getInteger("bench.agents", 2000);
   private static final int FILL = Integer.getInteger("bench.fill", 10_000);
   private static final int RUNS = Integer.getInteger("bench.runs", 5);
+  private static final String FRAMES = System.getProperty("bench.frames", "");
+  private static final int LINK_SEND_BUFFER = Integer.getInteger("bench.linkSendBuffer", 40_000);
   private static final long THROUGHPUT_BYTES = 256L << 20;
   private static final int ROUND_TRIPS = 2000;
   private static final Pattern USED_HEAP =
@@ -64,10 +70,15 @@ public final class ProxyBenchmark {
 
   public static void main(String[] args) throws Exception {
     List<String> rows = new ArrayList<>();
-    if (!Boolean.getBoolean("bench.skipIdle")) {
-      idleAgents(rows);
+    if (!FRAMES.isEmpty()) {
+      FrameDecodeBench.run(rows);
     }
-    relayVersusDirect(rows);
+    if (!FRAMES.equals("only")) {
+      if (!Boolean.getBoolean("bench.skipIdle")) {
+        idleAgents(rows);
+      }
+      relayVersusDirect(rows);
+    }
     System.out.println();
     System.out.println("| Measurement | Value |");
     System.out.println("|---|---|");
@@ -273,7 +284,7 @@ public final class ProxyBenchmark {
         JavaAgent sinkAgent = JavaAgent.connect(f.tunnelUri(), "s", sink.address());
         SourceServer source = new SourceServer();
         JavaAgent sourceAgent = JavaAgent.connect(f.tunnelUri(), "o", source.address());
-        RelayLinkClient link = f.link()) {
+        RelayLinkClient link = f.link(LINK_SEND_BUFFER)) {
       while (f.proxy.registry().size() < 3) {
         Thread.onSpinWait();
       }

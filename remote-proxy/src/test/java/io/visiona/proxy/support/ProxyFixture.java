@@ -80,6 +80,12 @@ public final class ProxyFixture implements AutoCloseable {
     return RelayLinkClient.connect(linkUri(), TestSigning.upgradeHeaders(signer, linkUri()));
   }
 
+  /** A relay link client that sends WebSocket messages of up to {@code sendBufferSize} bytes. */
+  public RelayLinkClient link(int sendBufferSize) throws IOException {
+    return RelayLinkClient.connect(
+        linkUri(), TestSigning.upgradeHeaders(signer, linkUri()), sendBufferSize);
+  }
+
   public SignedHttpRequests signed() {
     return TestSigning.http(signer);
   }

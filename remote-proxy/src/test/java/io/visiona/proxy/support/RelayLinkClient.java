@@ -35,6 +35,14 @@ public final class RelayLinkClient implements AutoCloseable {
   }
 
   public static RelayLinkClient connect(URI link, Map<String, String> headers) throws IOException {
+    return connect(link, headers, 40_000);
+  }
+
+  /**
+   * @param sendBufferSize the most bytes of yamux frames batched into one WebSocket message
+   */
+  public static RelayLinkClient connect(URI link, Map<String, String> headers, int sendBufferSize)
+      throws IOException {
     WebSocketTransport transport =
         WebSocketTransport.connect(
             HTTP, link, headers, Duration.ofSeconds(10), Duration.ofSeconds(30));
@@ -43,10 +51,8 @@ public final class RelayLinkClient implements AutoCloseable {
             transport,
             Config.builder()
                 .sessionMemoryBudget(1L << 30)
-                // Small WebSocket messages: Helidon 4.2 reads large incoming frames slowly
-                // (see BENCHMARKS.md), so the link client batches at most ~40 KB per message.
                 .maxFrameSize(16 << 10)
-                .sendBufferSize(40_000)
+                .sendBufferSize(sendBufferSize)
                 .build()));
   }
 
