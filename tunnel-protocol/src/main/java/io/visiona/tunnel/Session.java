@@ -503,8 +503,8 @@ public final class Session implements AutoCloseable {
 
   private void refuse(int id, ResetReason reason) {
     LOG.log(System.Logger.Level.DEBUG, () -> "refusing stream " + id + ": " + reason.description());
+    countReset(reason); // before sending, so the stats never lag the wire
     sendReset(id);
-    countReset(reason);
   }
 
   private void onPing(FrameHeader h) throws IOException {

@@ -359,8 +359,9 @@ public final class Stream implements Closeable {
     } finally {
       lock.unlock();
     }
-    session.sendReset(id);
+    // Counted before it is sent: whoever sees the RST also sees it in the stats.
     session.countReset(reason);
+    session.sendReset(id);
     release();
   }
 
