@@ -73,6 +73,7 @@ public final class Session implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException closeCause;
   private final List<Consumer<Throwable>> closeListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> goAwayListeners = new CopyOnWriteArrayList<>();
   private volatile boolean localGoAway;
   private volatile int remoteGoAway = -1;
   private volatile long lastInboundNanos = System.nanoTime();
@@ -286,6 +287,17 @@ public final class Session implements AutoCloseable {
   /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
   public boolean peerGoingAway() {
     return remoteGoAway >= 0;
+  }
+
+  /**
+   * Runs {@code listener} once when the peer sends GoAway(normal), at once if it already has. It
+   * runs on the session's reader thread and must not block.
+   */
+  public void onPeerGoAway(Runnable listener) {
+    goAwayListeners.add(listener);
+    if (remoteGoAway >= 0 && goAwayListeners.remove(listener)) {
+      listener.run();
+    }
   }
 
   /** Closes the session: queued frames get a moment to go out, then the transport is closed. */
@@ -521,6 +533,11 @@ public final class Session implements AutoCloseable {
   private void onGoAway(FrameHeader h) {
     if (h.length() == GO_AWAY_NORMAL) {
       remoteGoAway = GO_AWAY_NORMAL;
+      for (Runnable l : goAwayListeners) {
+        if (goAwayListeners.remove(l)) {
+          l.run();
+        }
+      }
       return;
     }
     shutdown(new GoAwayException(h.length()), false);

@@ -10,7 +10,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -281,8 +283,14 @@ class ConformanceTest {
       peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
       Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
       peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      CountDownLatch told = new CountDownLatch(1);
+      peer.session.onPeerGoAway(told::countDown);
       peer.send(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
-      await().atMost(Duration.ofSeconds(5)).until(peer.session::peerGoingAway);
+      assertThat(told.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(peer.session.peerGoingAway()).isTrue();
+      CountDownLatch late = new CountDownLatch(1);
+      peer.session.onPeerGoAway(late::countDown); // added after the fact: runs at once
+      assertThat(late.getCount()).isZero();
       assertThatThrownBy(peer.session::openStream).isInstanceOf(GoAwayException.class);
       s.outputStream().write(bytes("still works"));
       peer.expect(TYPE_DATA, 0, 1, 11);

@@ -3,10 +3,10 @@ package io.visiona.tunnel.agent;
 import io.visiona.tunnel.Session;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,9 +17,6 @@ import java.util.function.Consumer;
  * and closes the session once nothing is left.
  */
 final class Tunnel {
-
-  /** How the connector learns of a GoAway: the session has no callback for it, so it is polled. */
-  private static final Duration GO_AWAY_POLL = Duration.ofMillis(200);
 
   private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
 
@@ -73,11 +70,10 @@ final class Tunnel {
    * after its GoAway (a proxy shutting down) counts as GoAway too.
    */
   Ending awaitEnd() throws InterruptedException {
-    while (!session.awaitClosed(GO_AWAY_POLL)) {
-      if (session.peerGoingAway()) {
-        return Ending.GO_AWAY;
-      }
-    }
+    CountDownLatch ended = new CountDownLatch(1);
+    session.onPeerGoAway(ended::countDown);
+    session.onClose(cause -> ended.countDown());
+    ended.await();
     return session.peerGoingAway() ? Ending.GO_AWAY : Ending.CLOSED;
   }
 
