@@ -62,10 +62,9 @@ class ProxySettingsTest {
 
   @Test
   void invalidLimitsStopTheStart() {
-    Config config =
-        ConfigLoader.load(FILE, Map.of("VISIONA_PROXY_TUNNEL_YAMUX_INBOUND_BUFFER", "10"));
+    Config config = ConfigLoader.load(FILE, Map.of("VISIONA_PROXY_TUNNEL_YAMUX_SEND_BUFFER", "10"));
     assertThatThrownBy(() -> ProxySettings.from(config.get("proxy")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("inbound-buffer");
+        .hasMessageContaining("sendBuffer");
   }
 }

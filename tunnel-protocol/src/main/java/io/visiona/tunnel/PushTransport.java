@@ -6,10 +6,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A transport for servers whose connection delivers received bytes through callbacks (for example a
- * WebSocket listener): the server calls {@link #receive} with each message, in order, and the
- * session pulls from a bounded buffer. {@link #receive} blocks while that buffer is full, which
- * pushes back on the peer through TCP. Outgoing frames go to the {@link Sender}, header and payload
- * together, one binary message per batch.
+ * WebSocket listener): the server calls {@link #receive} with each message, in order, one call at a
+ * time, and the session parses the frames on that thread. Outgoing frames go to the {@link Sender},
+ * header and payload together, one binary message per batch.
+ *
+ * <p>Nothing is buffered here: payload goes straight into stream buffers, which the advertised
+ * windows bound. {@link #receive} blocks only while the session cannot queue the control frames the
+ * input calls for, which stops the server's reads and pushes back on the peer through TCP.
  */
 public final class PushTransport implements Transport {
 
@@ -23,56 +26,44 @@ public final class PushTransport implements Transport {
   }
 
   private final Sender sender;
-  private final InboundBytes inbound;
   private final String description;
+  private final ReceiverSlot slot = new ReceiverSlot();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /**
-   * @param inboundCapacity bytes buffered between {@link #receive} and the session reader
-   */
-  public PushTransport(Sender sender, int inboundCapacity, String description) {
+  public PushTransport(Sender sender, String description) {
     this.sender = sender;
-    this.inbound = new InboundBytes(inboundCapacity);
     this.description = description;
   }
 
-  /** Copies bytes out of a received message; see {@link #receive(int, ByteSource)}. */
-  public interface ByteSource {
-    /** Copies exactly {@code len} bytes into {@code dst} from {@code off}. */
-    void read(byte[] dst, int off, int len) throws IOException;
-  }
-
-  /** Hands over bytes received from the peer; waits while the inbound buffer is full. */
+  /**
+   * Hands over bytes received from the peer. Waits, if need be, until a session has been started on
+   * this transport; fails if the transport is closed first.
+   */
   public void receive(ByteBuffer data) throws IOException {
-    inbound.put(data);
+    slot.awaitReceiver().receive(data);
   }
 
   /**
-   * Hands over {@code length} received bytes that {@code source} copies straight into the inbound
-   * buffer (no intermediate buffer); waits while the inbound buffer is full.
+   * Hands over {@code length} received bytes, which the session copies out of {@code source} as it
+   * parses them (no intermediate buffer). Waits as {@link #receive(ByteBuffer)} does.
    */
   public void receive(int length, ByteSource source) throws IOException {
-    inbound.put(length, source::read);
+    slot.awaitReceiver().receive(source, length);
   }
 
   /** The peer closed the connection cleanly. */
   public void endOfInput() {
-    inbound.finish();
+    slot.end(null);
   }
 
   /** The connection failed. */
   public void fail(Throwable cause) {
-    inbound.fail(cause instanceof IOException io ? io : new IOException(cause));
+    slot.end(cause instanceof IOException io ? io : new IOException(cause));
   }
 
   @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    return inbound.read(buf, off, len);
-  }
-
-  @Override
-  public int available() {
-    return inbound.available();
+  public void start(Receiver receiver) {
+    slot.start(receiver);
   }
 
   @Override
@@ -86,14 +77,9 @@ public final class PushTransport implements Transport {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      inbound.close();
+      slot.close();
       sender.close();
     }
-  }
-
-  /** Bytes the inbound buffer holds right now (memory accounting, tests). */
-  int retainedBytes() {
-    return inbound.retainedBytes();
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.visiona.tunnel;
 
 import static io.visiona.tunnel.FrameHeader.*;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -34,17 +33,17 @@ import java.util.function.Consumer;
 /**
  * A yamux session (hashicorp/yamux {@code spec.md}) over one {@link Transport}.
  *
- * <p>Three virtual threads per session: the reader, which parses frames and never blocks on the
- * application or on a writer (it only copies payloads into stream buffers that the window bounds);
- * the writer, which batches queued frames into transport writes with control frames first; and, if
- * enabled, the keepalive pinger. Any inbound frame proves the peer alive.
+ * <p>Frames are parsed and dispatched on the thread that delivers received bytes (see {@link
+ * Transport}), which never waits for the application: payloads are copied into stream buffers that
+ * the windows bound. The session has a writer virtual thread, which batches queued frames into
+ * transport writes with control frames first, and, if enabled, a keepalive pinger. Any inbound
+ * frame proves the peer alive.
  *
  * <p>The client role opens odd stream ids, the server role even ones.
  */
 public final class Session implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
-  private static final int READ_BUFFER = 64 * 1024;
   private static final int CONTROL_QUEUE = 64 * 1024;
   private static final int MAX_OUTSTANDING_PINGS = 64;
   private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(1);
@@ -55,7 +54,6 @@ public final class Session implements AutoCloseable {
   private final Transport transport;
   private final Config config;
   private final boolean client;
-  private final FrameReader reader;
   private final FrameWriter writer;
   private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
   private final Semaphore ackSlots;
@@ -85,21 +83,22 @@ public final class Session implements AutoCloseable {
   private final Map<ResetReason, LongAdder> resets = new EnumMap<>(ResetReason.class);
 
   private final Thread writerThread;
+  private final String name;
 
   private Session(Transport transport, Config config, boolean client, String name) {
     this.transport = transport;
     this.config = config;
     this.client = client;
-    this.reader = new FrameReader(transport, READ_BUFFER);
     this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE);
     this.ackSlots = new Semaphore(config.ackBacklog());
     this.nextId = new AtomicInteger(client ? 1 : 2);
     for (ResetReason r : ResetReason.values()) {
       resets.put(r, new LongAdder());
     }
-    // The writer exists before the reader can hit end-of-stream and shut the session down.
+    this.name = name;
+    // The writer exists before received bytes can shut the session down.
     this.writerThread = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
-    Thread.ofVirtual().name(name + "-reader").start(this::readLoop);
+    transport.start(new FrameParser(this));
     if (!config.keepAliveInterval().isZero()) {
       Thread.ofVirtual().name(name + "-keepalive").start(this::keepAliveLoop);
     }
@@ -291,7 +290,7 @@ public final class Session implements AutoCloseable {
 
   /**
    * Runs {@code listener} once when the peer sends GoAway(normal), at once if it already has. It
-   * runs on the session's reader thread and must not block.
+   * runs on the thread that delivers received bytes (see {@link Transport}) and must not block.
    */
   public void onPeerGoAway(Runnable listener) {
     goAwayListeners.add(listener);
@@ -303,7 +302,7 @@ public final class Session implements AutoCloseable {
   /** Closes the session: queued frames get a moment to go out, then the transport is closed. */
   @Override
   public void close() {
-    shutdown(new SessionClosedException("session closed locally", null), false);
+    shutdown(new SessionClosedException("session closed locally", null), true);
   }
 
   public boolean isClosed() {
@@ -339,17 +338,27 @@ public final class Session implements AutoCloseable {
         : cause;
   }
 
-  private void shutdown(IOException cause, boolean flushGoAwayFirst) {
-    if (!closing.compareAndSet(false, true)) {
-      return;
+  /** Shuts down on this thread; {@code flush}: let queued frames go out first (up to 1 s). */
+  private void shutdown(IOException cause, boolean flush) {
+    if (closing.compareAndSet(false, true)) {
+      closeCause = cause;
+      finishShutdown(cause, flush);
     }
-    closeCause = cause;
+  }
+
+  /**
+   * After the shutdown was claimed: flush if the peer may still read, close the transport, fail the
+   * streams, tell the listeners.
+   */
+  private void finishShutdown(IOException cause, boolean flush) {
     writer.shutdown();
-    try {
-      // Let queued frames (a GoAway, the last data) reach the peer, but never wait long.
-      writerThread.join(FLUSH_ON_CLOSE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (flush && Thread.currentThread() != writerThread) {
+      try {
+        // Let queued frames (a GoAway, the last data) reach the peer, but never wait long.
+        writerThread.join(FLUSH_ON_CLOSE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     transport.close();
     writer.fail(cause);
@@ -380,7 +389,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private void protocolError(ProtocolException e) {
+  void protocolError(ProtocolException e) {
     LOG.log(
         System.Logger.Level.DEBUG,
         () -> "yamux protocol error from " + transport.describe() + ": " + e.getMessage());
@@ -389,7 +398,7 @@ public final class Session implements AutoCloseable {
     } catch (IOException ignored) {
       // already closing
     }
-    shutdown(e, true);
+    shutdownAsync(e, true); // the GoAway goes out first
   }
 
   private void ensureOpen() throws IOException {
@@ -399,69 +408,47 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- reader
+  // ---------------------------------------------------------------- receiving (FrameParser)
 
-  private void readLoop() {
-    try {
-      while (true) {
-        FrameHeader h = reader.readHeader();
-        lastInboundNanos = System.nanoTime();
-        switch (h.type()) {
-          case TYPE_DATA, TYPE_WINDOW_UPDATE -> onStreamFrame(h);
-          case TYPE_PING -> onPing(h);
-          case TYPE_GO_AWAY -> onGoAway(h);
-          default -> throw new ProtocolException("unknown frame type " + h.type());
-        }
-      }
-    } catch (ProtocolException e) {
-      protocolError(e);
-    } catch (EOFException e) {
-      shutdown(new SessionClosedException("peer closed the connection", null), false);
-    } catch (IOException | RuntimeException e) {
-      shutdown(e instanceof IOException io ? io : new IOException(e), false);
-    }
+  void frameArrived() {
+    lastInboundNanos = System.nanoTime();
   }
 
-  private void onStreamFrame(FrameHeader h) throws IOException {
+  /**
+   * The stream a Data or WindowUpdate frame is for: opens it on SYN and takes an ACK. Null if the
+   * frame is to be ignored (a stream we no longer know, or one refused with RST).
+   */
+  Stream streamFor(FrameHeader h) throws IOException {
     int id = h.streamId();
-    long length = h.unsignedLength();
-    boolean data = h.type() == TYPE_DATA;
     if (id == 0) {
       throw new ProtocolException("stream frame on stream 0");
     }
+    boolean data = h.type() == TYPE_DATA;
     Stream stream;
     if (h.has(FLAG_SYN)) {
-      stream = incoming(id, length, data);
-      if (stream == null) {
-        if (data) {
-          reader.skip(length);
-        }
-        return;
-      }
+      stream = incoming(id, h.unsignedLength(), data);
     } else {
       stream = streams.get(id);
-      if (stream == null) {
-        // A stream we no longer know (reset, finished): drain and ignore, as hashicorp does. The
-        // length check keeps a hostile peer from making us drain gigabytes.
-        if (data) {
-          if (length > config.maxWindow()) {
-            throw new ProtocolException("frame of " + length + " bytes on unknown stream");
-          }
-          reader.skip(length);
-        }
-        return;
+      // A stream we no longer know (reset, finished): ignore it, dropping any payload, as hashicorp
+      // does. The length check keeps a hostile peer from making us drain gigabytes.
+      if (stream == null && data && h.unsignedLength() > config.maxWindow()) {
+        throw new ProtocolException("frame of " + h.unsignedLength() + " bytes on unknown stream");
       }
     }
-    if (h.has(FLAG_ACK)) {
+    if (stream != null && h.has(FLAG_ACK)) {
       stream.onAck();
     }
-    if (data) {
-      if (length > 0) {
-        stream.onData(reader, length);
-      }
-    } else if (!h.has(FLAG_RST)) {
+    return stream;
+  }
+
+  /** A stream frame has fully arrived (payload included): its window delta, FIN and RST. */
+  void endOfStreamFrame(FrameHeader h, Stream stream) throws IOException {
+    if (stream == null) {
+      return;
+    }
+    if (h.type() == TYPE_WINDOW_UPDATE && !h.has(FLAG_RST)) {
       // An RST's length is not a window delta.
-      stream.onWindowUpdate(length);
+      stream.onWindowUpdate(h.unsignedLength());
     }
     if (h.has(FLAG_FIN)) {
       stream.onRemoteFin();
@@ -519,7 +506,7 @@ public final class Session implements AutoCloseable {
     sendReset(id);
   }
 
-  private void onPing(FrameHeader h) throws IOException {
+  void onPing(FrameHeader h) throws IOException {
     if (h.has(FLAG_SYN)) {
       writer.control(TYPE_PING, FLAG_ACK, 0, h.length());
     } else if (h.has(FLAG_ACK)) {
@@ -530,7 +517,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private void onGoAway(FrameHeader h) {
+  void onGoAway(FrameHeader h) {
     if (h.length() == GO_AWAY_NORMAL) {
       remoteGoAway = GO_AWAY_NORMAL;
       for (Runnable l : goAwayListeners) {
@@ -540,7 +527,28 @@ public final class Session implements AutoCloseable {
       }
       return;
     }
-    shutdown(new GoAwayException(h.length()), false);
+    inputEnded(new GoAwayException(h.length()));
+  }
+
+  /**
+   * Received input ended the session (end of input, a transport failure, the peer's GoAway with an
+   * error). Nothing is flushed: the connection is gone or the peer has ended the session, and
+   * closing the transport at once frees a write stuck on a dead connection.
+   */
+  void inputEnded(IOException cause) {
+    shutdownAsync(cause, false);
+  }
+
+  /**
+   * Shuts down on a thread of its own: a flush waits for the writer, which may need the very thread
+   * that delivered the input (a WebSocket client's selector thread).
+   */
+  private void shutdownAsync(IOException cause, boolean flush) {
+    // The cause is settled here, so that a write failing meanwhile does not replace it.
+    if (closing.compareAndSet(false, true)) {
+      closeCause = cause;
+      Thread.ofVirtual().name(name + "-shutdown").start(() -> finishShutdown(cause, flush));
+    }
   }
 
   // ---------------------------------------------------------------- writer, keepalive
@@ -549,7 +557,7 @@ public final class Session implements AutoCloseable {
     try {
       writer.run(transport);
     } catch (IOException e) {
-      shutdown(e, false);
+      shutdown(e, false); // the transport failed: nothing more can be flushed
     }
   }
 
@@ -583,7 +591,7 @@ public final class Session implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      shutdown(e, false);
+      shutdown(e, false); // the transport failed: nothing more can be flushed
     }
   }
 
@@ -597,9 +605,9 @@ public final class Session implements AutoCloseable {
 
   /** Bytes of frame buffers this session holds right now (memory accounting, tests). */
   int retainedBufferBytes() {
-    int n = reader.retainedBytes() + writer.retainedBytes();
-    if (transport instanceof PushTransport push) {
-      n += push.retainedBytes();
+    int n = writer.retainedBytes();
+    if (transport instanceof SocketTransport socket) {
+      n += socket.retainedBytes();
     }
     return n;
   }

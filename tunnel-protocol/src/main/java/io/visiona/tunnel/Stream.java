@@ -365,7 +365,7 @@ public final class Stream implements Closeable {
     release();
   }
 
-  // ---------------------------------------------------------------- session (reader thread) side
+  // ---------------------------------------------------------------- session (receiving) side
 
   void onAck() {
     if (ackSlotHeld.compareAndSet(true, false)) {
@@ -373,9 +373,12 @@ public final class Stream implements Closeable {
     }
   }
 
-  /** Takes a Data payload from the reader. Window violations are the peer's protocol error. */
-  void onData(FrameReader reader, long length) throws IOException {
-    boolean discard;
+  /**
+   * A Data frame of {@code length} bytes starts: true if this stream keeps its payload (then passed
+   * to {@link #onDataBytes} as it arrives), false if the payload is to be dropped. A frame larger
+   * than the window left is the peer's protocol error, found before anything is allocated.
+   */
+  boolean onDataStart(long length) throws ProtocolException {
     ResetReason resetFor = null;
     lock.lock();
     try {
@@ -387,36 +390,34 @@ public final class Stream implements Closeable {
         resetFor = ResetReason.DATA_AFTER_FIN;
       } else if (appClosed) {
         resetFor = ResetReason.UNREAD_DATA;
-      }
-      discard = resetFor != null || resetReason != null;
-      if (!discard) {
+      } else if (resetReason == null) {
         recvWindow -= length;
         ensureCapacity(buffered + length);
+        return true;
       }
     } finally {
       lock.unlock();
     }
-    if (discard) {
-      reader.skip(length);
-      if (resetFor != null) {
-        resetWith(resetFor);
-      }
-      return;
+    if (resetFor != null) {
+      resetWith(resetFor);
     }
-    reader.readPayload(length, this::append);
-    session.countBytesIn(length);
+    return false;
   }
 
-  private void append(byte[] b, int off, int len) {
+  /** The next {@code len} payload bytes of the frame accepted by {@link #onDataStart}. */
+  void onDataBytes(Transport.ByteSource bytes, int len) throws IOException {
     lock.lock();
     try {
       if (resetReason != null) {
+        bytes.skip(len); // reset while the frame was arriving: its buffer is gone
         return;
       }
       int tail = (head + buffered) % ring.length;
       int first = Math.min(len, ring.length - tail);
-      System.arraycopy(b, off, ring, tail, first);
-      System.arraycopy(b, off + first, ring, 0, len - first);
+      bytes.read(ring, tail, first);
+      if (first < len) {
+        bytes.read(ring, 0, len - first);
+      }
       buffered += len;
       readable.signal();
     } finally {

@@ -2,20 +2,29 @@ package io.visiona.tunnel;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * A reliable, ordered byte pipe that carries yamux frames. Frame boundaries mean nothing to a
- * transport: {@link #read} may return any split of the peer's bytes.
+ * transport: it may deliver any split of the peer's bytes.
  *
- * <p>A session calls {@link #read} from exactly one thread. It never calls {@link #write}
- * concurrently with itself, but successive writes may come from different threads (the session's
- * writer, or an application thread that found the writer idle), so implementations need not
- * serialise either against itself.
+ * <p>Received bytes are pushed: the session calls {@link #start} once, and from then on the
+ * transport hands what arrives to the {@link Receiver} on whatever thread received it (a socket
+ * reader, a WebSocket callback). The session parses and dispatches the frames right there, so a
+ * received frame reaches the application thread without another thread in between.
+ *
+ * <p>The session never calls {@link #write} concurrently with itself, but successive writes may
+ * come from different threads (the session's writer, or an application thread that found the writer
+ * idle), so implementations need not serialise either against itself.
  */
 public interface Transport extends Closeable {
 
-  /** Reads at least one byte, blocking until some arrive; -1 once the peer has closed. */
-  int read(byte[] buf, int off, int len) throws IOException;
+  /**
+   * Starts delivering received bytes to {@code receiver}: in order, one call at a time, each call
+   * finished before the next begins; then exactly one {@link Receiver#endOfInput()} or {@link
+   * Receiver#fail}. Called once, by the session.
+   */
+  void start(Receiver receiver);
 
   /**
    * Writes {@code len} bytes holding one or more whole frames and returns once the transport has
@@ -23,21 +32,72 @@ public interface Transport extends Closeable {
    */
   void write(byte[] buf, int off, int len) throws IOException;
 
-  /**
-   * Bytes that can be read now without blocking, as far as the transport knows. The session reads
-   * into a small buffer when this is low, so that an idle session does not wait on a large one. The
-   * default, {@link Integer#MAX_VALUE}, means unknown.
-   */
-  default int available() throws IOException {
-    return Integer.MAX_VALUE;
-  }
-
-  /** Closes both directions and unblocks a pending {@link #read}. Idempotent. */
+  /** Closes both directions. Idempotent. */
   @Override
   void close();
 
   /** For logs: the remote address or similar. */
   default String describe() {
     return getClass().getSimpleName();
+  }
+
+  /**
+   * Takes the bytes a transport receives (implemented by the session). {@link #receive} may block
+   * while the session cannot queue the control frames its input calls for (a peer that sends but
+   * does not read): that stops the transport's reads and pushes back on the peer. Payload never
+   * blocks it: stream buffers are bounded by the windows this side advertised.
+   */
+  interface Receiver {
+
+    /**
+     * Takes exactly {@code length} bytes from {@code bytes}. Once the session has failed (a
+     * protocol error, or it was closed), bytes are read and dropped.
+     *
+     * @throws IOException only if {@code bytes} failed
+     */
+    void receive(ByteSource bytes, int length) throws IOException;
+
+    /** Takes the remaining bytes of {@code buffer}. */
+    default void receive(ByteBuffer buffer) throws IOException {
+      receive(ByteSource.of(buffer), buffer.remaining());
+    }
+
+    /** The peer closed the connection cleanly. */
+    void endOfInput();
+
+    /** The connection failed. */
+    void fail(IOException cause);
+  }
+
+  /** Received bytes, copied out by the session as it parses them (no intermediate buffer). */
+  interface ByteSource {
+
+    /** Copies exactly the next {@code len} bytes into {@code dst} from {@code off}. */
+    void read(byte[] dst, int off, int len) throws IOException;
+
+    /** Drops the next {@code len} bytes. */
+    default void skip(int len) throws IOException {
+      byte[] scratch = new byte[Math.min(len, 8192)];
+      for (int left = len; left > 0; ) {
+        int n = Math.min(left, scratch.length);
+        read(scratch, 0, n);
+        left -= n;
+      }
+    }
+
+    /** The remaining bytes of {@code buffer}, consumed as they are read. */
+    static ByteSource of(ByteBuffer buffer) {
+      return new ByteSource() {
+        @Override
+        public void read(byte[] dst, int off, int len) {
+          buffer.get(dst, off, len);
+        }
+
+        @Override
+        public void skip(int len) {
+          buffer.position(buffer.position() + len);
+        }
+      };
+    }
   }
 }

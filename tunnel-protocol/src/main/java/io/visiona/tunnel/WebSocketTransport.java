@@ -7,28 +7,25 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * yamux over the JDK's {@link java.net.http.WebSocket} client (edge agents, the api-server's relay
  * link).
  *
- * <p>Receive backpressure is real: the next message is requested only once the previous one fits in
- * the bounded inbound buffer, so a slow session stops the socket reads. Incoming messages are a
- * byte stream (any split of frames is fine); text messages are refused. Each write is sent as
- * binary messages of at most {@link #DEFAULT_MAX_MESSAGE_SIZE} (or the size given to {@code
- * connect}); the JDK answers pings with pongs by itself. Prefer a client from {@link
- * #newHttpClient()}.
+ * <p>Each received message is parsed by the session inside the listener callback, and the next one
+ * is requested only once that is done, so receive backpressure is real: a session that cannot keep
+ * up (see {@link Transport.Receiver}) stops the socket reads. Payload goes straight into stream
+ * buffers, which the advertised windows bound. Incoming messages are a byte stream (any split of
+ * frames is fine); text messages are refused. Each write is sent as binary messages of at most
+ * {@link #DEFAULT_MAX_MESSAGE_SIZE} (or the size given to {@code connect}); the JDK answers pings
+ * with pongs by itself. Prefer a client from {@link #newHttpClient()}.
  */
 public final class WebSocketTransport implements Transport {
-
-  private static final int INBOUND_CAPACITY = 256 * 1024;
 
   /**
    * Default largest binary message sent. A write of a bigger batch is sent as several messages
@@ -37,17 +34,12 @@ public final class WebSocketTransport implements Transport {
    */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024;
 
-  private final InboundBytes inbound = new InboundBytes(INBOUND_CAPACITY);
+  private final ReceiverSlot slot = new ReceiverSlot();
   private final Duration sendTimeout;
   private final int maxMessageSize;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ReentrantLock pendingLock = new ReentrantLock();
   private volatile WebSocket socket;
-
-  // A message that did not fit yet, and the stage that tells the JDK when its buffer is free.
-  private ByteBuffer pending;
-  private CompletableFuture<Void> pendingDone;
 
   private WebSocketTransport(Duration sendTimeout, int maxMessageSize, String description) {
     if (maxMessageSize < 1024) {
@@ -61,9 +53,10 @@ public final class WebSocketTransport implements Transport {
   /**
    * An {@link HttpClient} for tunnels: WebSocket listener callbacks run on the client's own
    * selector thread instead of being handed to a pool thread, which saves a thread hand-off per
-   * received message. That is safe for this transport because its listener never blocks: it only
-   * copies into the bounded inbound buffer and asks for the next message. Use the client for
-   * tunnels only; any other asynchronous work on it would run on that thread too.
+   * received message: the session parses each message there and wakes the application thread
+   * directly. That suits this transport because its listener does not wait for the application
+   * (only, at worst, for room to queue control frames, see {@link Transport.Receiver}). Use the
+   * client for tunnels only; any other asynchronous work on it would run on that thread too.
    */
   public static HttpClient newHttpClient() {
     return HttpClient.newBuilder().executor(Runnable::run).build();
@@ -118,17 +111,9 @@ public final class WebSocketTransport implements Transport {
   }
 
   @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    int n = inbound.read(buf, off, len);
-    if (n > 0) {
-      drainPending();
-    }
-    return n;
-  }
-
-  @Override
-  public int available() {
-    return inbound.available();
+  public void start(Receiver receiver) {
+    slot.start(receiver);
+    socket.request(1);
   }
 
   @Override
@@ -162,14 +147,13 @@ public final class WebSocketTransport implements Transport {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    inbound.close();
+    slot.close();
     WebSocket ws = socket;
     if (ws != null) {
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
           .orTimeout(1, TimeUnit.SECONDS)
           .whenComplete((r, e) -> ws.abort());
     }
-    completePending();
   }
 
   @Override
@@ -177,59 +161,19 @@ public final class WebSocketTransport implements Transport {
     return description;
   }
 
-  /** After the reader made room: take the waiting message and ask for the next one. */
-  private void drainPending() {
-    CompletableFuture<Void> done = null;
-    pendingLock.lock();
-    try {
-      if (pending != null) {
-        inbound.offer(pending);
-        if (!pending.hasRemaining()) {
-          pending = null;
-          done = pendingDone;
-          pendingDone = null;
-        }
-      }
-    } finally {
-      pendingLock.unlock();
-    }
-    if (done != null) {
-      done.complete(null);
-      socket.request(1);
-    }
-  }
-
-  private void completePending() {
-    pendingLock.lock();
-    try {
-      if (pendingDone != null) {
-        pendingDone.complete(null);
-      }
-      pending = null;
-      pendingDone = null;
-    } finally {
-      pendingLock.unlock();
-    }
-  }
-
   private final class Listener implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
-      webSocket.request(1);
+      // The first message is requested when the session starts.
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      pendingLock.lock();
+      Receiver receiver = slot.receiver();
       try {
-        inbound.offer(data);
-        if (data.hasRemaining()) {
-          pending = data;
-          pendingDone = new CompletableFuture<>();
-          return pendingDone;
-        }
-      } finally {
-        pendingLock.unlock();
+        receiver.receive(data);
+      } catch (IOException e) {
+        receiver.fail(e); // a ByteBuffer source does not fail; the session ends if it ever did
       }
       webSocket.request(1);
       return null;
@@ -237,20 +181,20 @@ public final class WebSocketTransport implements Transport {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      inbound.fail(new ProtocolException("text message on a yamux WebSocket"));
+      slot.end(new ProtocolException("text message on a yamux WebSocket"));
       webSocket.abort();
       return null;
     }
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      inbound.finish();
+      slot.end(null);
       return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      inbound.fail(new IOException("WebSocket failed: " + error, error));
+      slot.end(new IOException("WebSocket failed: " + error, error));
     }
   }
 }

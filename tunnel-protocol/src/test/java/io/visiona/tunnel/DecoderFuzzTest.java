@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Random;
 
 /**
  * Feeds arbitrary bytes to a session's decoder. Whatever arrives, the session must end cleanly: no
@@ -26,24 +28,34 @@ class DecoderFuzzTest {
     assertThat(session.stats().committedWindow()).isLessThanOrEqualTo(CONFIG.sessionMemoryBudget());
   }
 
-  /** A transport that delivers fixed bytes, then end-of-stream; writes go nowhere. */
+  /**
+   * A transport that delivers fixed bytes in pieces of 1 to 40 bytes (so frames are cut at every
+   * possible place), then end-of-stream; writes go nowhere.
+   */
   private static final class BytesThenEof implements Transport {
     private final byte[] data;
-    private int pos;
 
     BytesThenEof(byte[] data) {
       this.data = data;
     }
 
     @Override
-    public synchronized int read(byte[] buf, int off, int len) {
-      if (pos >= data.length) {
-        return -1;
-      }
-      int n = Math.min(len, data.length - pos);
-      System.arraycopy(data, pos, buf, off, n);
-      pos += n;
-      return n;
+    public void start(Receiver receiver) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                Random cuts = new Random(data.length);
+                try {
+                  for (int pos = 0; pos < data.length; ) {
+                    int n = Math.min(data.length - pos, 1 + cuts.nextInt(40));
+                    receiver.receive(ByteBuffer.wrap(data, pos, n));
+                    pos += n;
+                  }
+                  receiver.endOfInput();
+                } catch (IOException e) {
+                  receiver.fail(e);
+                }
+              });
     }
 
     @Override

@@ -24,9 +24,7 @@ class FrameWriterTest {
     volatile IOException failWith;
 
     @Override
-    public int read(byte[] buf, int off, int len) {
-      return -1;
-    }
+    public void start(Receiver receiver) {}
 
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class IdleMemoryTest {
 
-  /** Reader's small buffer plus a few small control frames. */
-  private static final int IDLE_LIMIT = FrameReader.SMALL_BUFFER + 4 * FrameWriter.MIN_BUFFER;
+  /** A socket reader's small buffer plus a few small control frames. */
+  private static final int IDLE_LIMIT = SocketTransport.SMALL_BUFFER + 4 * FrameWriter.MIN_BUFFER;
 
   @Test
   void aNewSessionHoldsOnlyTheSmallReadBuffer() throws Exception {
@@ -45,7 +44,7 @@ class IdleMemoryTest {
   }
 
   @Test
-  void aPushTransportSessionReleasesItsInboundBufferToo() throws Exception {
+  void aWebSocketSessionLetsGoOfItsBuffersToo() throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(true)) {
       Session client =
           Session.client(
@@ -110,94 +109,5 @@ class IdleMemoryTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> assertThat(session.retainedBufferBytes()).isLessThanOrEqualTo(IDLE_LIMIT));
-  }
-
-  // ------------------------------------------------------------------ inbound buffer
-
-  @Test
-  void inboundBytesHoldNothingOnceRead() throws Exception {
-    InboundBytes in = new InboundBytes(64 * 1024);
-    in.put(ByteBuffer.wrap(new byte[40_000]));
-    assertThat(in.retainedBytes()).isGreaterThanOrEqualTo(40_000);
-    byte[] sink = new byte[50_000];
-    assertThat(in.read(sink, 0, sink.length)).isEqualTo(40_000);
-    assertThat(in.retainedBytes()).isZero();
-  }
-
-  @Test
-  void aFloodOfOneByteMessagesStopsAtTheCapacityWithoutOverhead() {
-    int capacity = 16 * 1024;
-    InboundBytes in = new InboundBytes(capacity);
-    int taken = 0;
-    for (int i = 0; i < 2 * capacity; i++) {
-      taken += in.offer(ByteBuffer.wrap(new byte[] {(byte) i}));
-    }
-    assertThat(taken).isEqualTo(capacity);
-    assertThat(in.retainedBytes()).isLessThanOrEqualTo(capacity + InboundBytes.MIN_CHUNK);
-  }
-
-  @Test
-  void putWaitsAtTheCapacityUntilTheReaderMakesRoom() throws Exception {
-    InboundBytes in = new InboundBytes(1024);
-    byte[] message = new byte[4096];
-    new Random(3).nextBytes(message);
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    Thread producer =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    in.put(ByteBuffer.wrap(message));
-                  } catch (IOException e) {
-                    failed.set(e);
-                  }
-                });
-    await().atMost(Duration.ofSeconds(5)).until(() -> producer.getState() == Thread.State.WAITING);
-    assertThat(in.retainedBytes()).isLessThanOrEqualTo(1024 + InboundBytes.MIN_CHUNK);
-    byte[] back = new byte[message.length];
-    int got = 0;
-    while (got < back.length) {
-      got += in.read(back, got, back.length - got);
-    }
-    producer.join();
-    assertThat(failed.get()).isNull();
-    assertThat(back).isEqualTo(message);
-  }
-
-  @Test
-  void randomSplitsOnBothSidesKeepTheByteOrder() throws Exception {
-    Random random = new Random(5);
-    byte[] data = new byte[1 << 20];
-    random.nextBytes(data);
-    InboundBytes in = new InboundBytes(10_000);
-    Thread producer =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  Random r = new Random(6);
-                  int off = 0;
-                  try {
-                    while (off < data.length) {
-                      int n = Math.min(data.length - off, 1 + r.nextInt(3000));
-                      in.put(ByteBuffer.wrap(data, off, n));
-                      off += n;
-                    }
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                  in.finish();
-                });
-    byte[] back = new byte[data.length];
-    int got = 0;
-    while (true) {
-      int n = in.read(back, got, Math.min(back.length - got, 1 + random.nextInt(5000)));
-      if (n < 0) {
-        break;
-      }
-      got += n;
-    }
-    producer.join();
-    assertThat(got).isEqualTo(data.length);
-    assertThat(back).isEqualTo(data);
   }
 }

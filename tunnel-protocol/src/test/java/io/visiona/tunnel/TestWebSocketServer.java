@@ -125,7 +125,6 @@ final class TestWebSocketServer implements AutoCloseable {
                   }
                 }
               },
-              256 * 1024,
               "test-ws " + socket.getRemoteSocketAddress());
       accepted.put(transport);
       readLoop(new DataInputStream(in), out, sendLock, transport);

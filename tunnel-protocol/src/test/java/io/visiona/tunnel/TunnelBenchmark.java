@@ -5,12 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,11 +33,13 @@ public final class TunnelBenchmark {
 
   public static void main(String[] args) throws Exception {
     double[] java = new double[4];
+    double wsEcho;
     try (TestWebSocketServer server = new TestWebSocketServer(false)) {
       java[0] = median(() -> bulk(server, 1));
       java[1] = median(() -> bulk(server, 100));
       java[2] = median(() -> requestResponse(server, 1));
       java[3] = median(() -> requestResponse(server, 64));
+      wsEcho = median(() -> webSocketEcho(server));
     }
     Map<String, Double> go = Map.of();
     if (!Boolean.getBoolean("bench.skipGo")) {
@@ -62,6 +70,8 @@ public final class TunnelBenchmark {
     System.out.printf(
         "| raw TCP, 1 stream (MB/s, ceiling) | | %.0f | |%n",
         go.getOrDefault("tcp bulk_1_stream_mbps", Double.NaN));
+    System.out.printf(
+        "| 1 KiB RR over the same WebSockets without yamux (/s, ceiling) | %.0f | | |%n", wsEcho);
     System.out.printf("%nmedian of %d runs of %s each%n", RUNS, PER_RUN);
   }
 
@@ -144,6 +154,72 @@ public final class TunnelBenchmark {
     } catch (IOException ignored) {
       // end of run
     }
+  }
+
+  /**
+   * Round trips per second of 1 KiB binary messages over the Java rows' WebSocket pair without
+   * yamux: the JDK client sends and waits; the test server echoes on its connection thread. What
+   * one-stream request/response could reach if yamux cost nothing.
+   */
+  private static double webSocketEcho(TestWebSocketServer server) throws Exception {
+    BlockingQueue<Boolean> replies = new ArrayBlockingQueue<>(1);
+    WebSocket ws =
+        HTTP.newWebSocketBuilder()
+            .buildAsync(
+                server.uri(),
+                new WebSocket.Listener() {
+                  private int received;
+
+                  @Override
+                  public CompletionStage<?> onBinary(
+                      WebSocket socket, ByteBuffer data, boolean last) {
+                    received += data.remaining();
+                    if (received == 1024) {
+                      received = 0;
+                      replies.add(true);
+                    }
+                    socket.request(1);
+                    return null;
+                  }
+                })
+            .get(5, TimeUnit.SECONDS);
+    PushTransport echo = server.accept();
+    echo.start(
+        new Transport.Receiver() {
+          private final byte[] message = new byte[1024];
+          private int have;
+
+          @Override
+          public void receive(Transport.ByteSource bytes, int length) throws IOException {
+            bytes.read(message, have, length);
+            have += length;
+            if (have == message.length) {
+              have = 0;
+              echo.write(message, 0, message.length);
+            }
+          }
+
+          @Override
+          public void endOfInput() {}
+
+          @Override
+          public void fail(IOException cause) {}
+        });
+    ByteBuffer request = ByteBuffer.allocate(1024);
+    long trips = 0;
+    long start = System.nanoTime();
+    long deadline = start + PER_RUN.toNanos();
+    while (System.nanoTime() < deadline) {
+      ws.sendBinary(request.clear(), true).get(5, TimeUnit.SECONDS);
+      if (replies.poll(5, TimeUnit.SECONDS) == null) {
+        throw new IOException("no echo within 5 s");
+      }
+      trips++;
+    }
+    double perSecond = trips / ((System.nanoTime() - start) / 1e9);
+    ws.abort();
+    echo.close();
+    return perSecond;
   }
 
   /** Round trips per second of 1 KiB requests echoed back, on {@code streams} streams. */

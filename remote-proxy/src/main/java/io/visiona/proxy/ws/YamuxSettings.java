@@ -13,8 +13,6 @@ import java.time.Duration;
  * @param maxWindow largest receive window of one stream
  * @param maxFrameSize largest yamux data frame this side sends
  * @param sendBuffer bytes of frames queued for the WebSocket before writers wait
- * @param inboundBuffer bytes received from the WebSocket and not yet parsed; a full buffer stops
- *     reading from the socket
  * @param acceptBacklog streams opened by the peer and not yet taken up
  * @param keepAliveInterval yamux ping interval; zero disables
  * @param keepAliveTimeout silence after a ping that ends the session
@@ -26,16 +24,12 @@ public record YamuxSettings(
     int maxWindow,
     int maxFrameSize,
     int sendBuffer,
-    int inboundBuffer,
     int acceptBacklog,
     Duration keepAliveInterval,
     Duration keepAliveTimeout,
     Duration writeTimeout) {
 
   public YamuxSettings {
-    if (inboundBuffer < 4096) {
-      throw new IllegalArgumentException("inbound-buffer must be at least 4096 bytes");
-    }
     // tunnel-protocol checks the rest (and names the offending setting).
     config(
         maxStreams,
@@ -56,7 +50,6 @@ public record YamuxSettings(
         c.get("max-window").asInt().orElse(defaults.maxWindow()),
         c.get("max-frame-size").asInt().orElse(defaults.maxFrameSize()),
         c.get("send-buffer").asInt().orElse(defaults.sendBuffer()),
-        c.get("inbound-buffer").asInt().orElse(defaults.inboundBuffer()),
         c.get("accept-backlog").asInt().orElse(defaults.acceptBacklog()),
         c.get("keepalive-interval").as(Duration.class).orElse(defaults.keepAliveInterval()),
         c.get("keepalive-timeout").as(Duration.class).orElse(defaults.keepAliveTimeout()),
@@ -71,7 +64,6 @@ public record YamuxSettings(
         4 << 20,
         16 << 10,
         64 << 10,
-        16 << 10,
         16,
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
@@ -86,7 +78,6 @@ public record YamuxSettings(
         16 << 20,
         64 << 10,
         1 << 20,
-        256 << 10,
         256,
         Duration.ofSeconds(15),
         Duration.ofSeconds(30),
@@ -100,7 +91,6 @@ public record YamuxSettings(
         maxWindow,
         maxFrameSize,
         sendBuffer,
-        inboundBuffer,
         acceptBacklog,
         keepAliveInterval,
         keepAliveTimeout,
@@ -114,7 +104,6 @@ public record YamuxSettings(
         maxWindow,
         maxFrameSize,
         sendBuffer,
-        inboundBuffer,
         acceptBacklog,
         keepAliveInterval,
         keepAliveTimeout,
@@ -132,7 +121,6 @@ public record YamuxSettings(
         maxWindow,
         maxFrameSize,
         sendBuffer,
-        inboundBuffer,
         acceptBacklog,
         interval,
         timeout,

@@ -9,6 +9,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 import io.visiona.tunnel.PushTransport;
 import io.visiona.tunnel.Session;
+import io.visiona.tunnel.Transport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -34,8 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>the end of the connection is detected by joining the connection's thread.
  * </ul>
  *
- * Received payload is a byte stream handed to a bounded {@link PushTransport}: when it is full, the
- * connection thread blocks in {@link #serve}, socket reads stop, and TCP pushes back on the peer.
+ * Received payload is a byte stream handed to a {@link PushTransport}: the session parses it on the
+ * connection thread and copies payload straight into stream buffers, which its windows bound. When
+ * the session cannot queue the control frames the input calls for (a peer that sends but does not
+ * read), the connection thread blocks in {@link #serve}, socket reads stop, and TCP pushes back.
  */
 public final class YamuxWebSocket {
 
@@ -73,7 +76,7 @@ public final class YamuxWebSocket {
             .findFirst()
             .orElse(WsConfig.create().maxFrameLength());
     this.idleTimeoutMillis = Math.max(1, listener.idleConnectionTimeout().toMillis());
-    this.transport = new PushTransport(new Sender(), settings.inboundBuffer(), description);
+    this.transport = new PushTransport(new Sender(), description);
     this.session = Session.server(transport, settings.toConfig());
   }
 
@@ -203,7 +206,7 @@ public final class YamuxWebSocket {
     payload.position = 0;
     int left = h.length();
     while (left > 0) {
-      // Only what is already buffered: the transport holds its lock while it copies.
+      // Only what is already buffered: the session copies it while it parses.
       int n = ClientFrames.buffered(reader, left);
       lastInboundMillis = System.currentTimeMillis();
       transport.receive(n, payload);
@@ -211,8 +214,8 @@ public final class YamuxWebSocket {
     }
   }
 
-  /** Copies buffered payload bytes, unmasked, into the transport's buffer. */
-  private static final class Payload implements PushTransport.ByteSource {
+  /** Copies buffered payload bytes, unmasked, into the session's buffers. */
+  private static final class Payload implements Transport.ByteSource {
     DataReader reader;
     int mask;
     long position;
