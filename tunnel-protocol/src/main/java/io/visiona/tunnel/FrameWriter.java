@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams busy the writer thread batches their frames instead, as one transport write costs less
  * than one per frame. While any round is being written, frames queue as before and the writer
  * thread takes the next round, so control frames still wait behind at most one batch, data keeps
- * its order and the reader thread (which only queues control frames) never writes to the transport.
+ * its order and the receiving thread (which only queues control frames) never writes to the
+ * transport.
  *
  * <p>The queues start empty and grow on demand up to their capacities; once the writer has been
  * idle for {@link #IDLE_RELEASE_NANOS} it drops grown buffers, so an idle session (thousands of
