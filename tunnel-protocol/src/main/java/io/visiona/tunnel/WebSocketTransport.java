@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * buffers, which the advertised windows bound. Incoming messages are a byte stream (any split of
  * frames is fine); text messages are refused. Each write is sent as binary messages of at most
  * {@link #DEFAULT_MAX_MESSAGE_SIZE} (or the size given to {@code connect}); the JDK answers pings
- * with pongs by itself. Prefer a client from {@link #newHttpClient()}.
+ * with pongs by itself. Use a client from {@link #newHttpClient()}: with other clients a connection
+ * end can go unnoticed until the keepalive (see there).
  */
 public final class WebSocketTransport implements Transport {
 
@@ -57,6 +58,12 @@ public final class WebSocketTransport implements Transport {
    * directly. That suits this transport because its listener does not wait for the application
    * (only, at worst, for room to queue control frames, see {@link Transport.Receiver}). Use the
    * client for tunnels only; any other asynchronous work on it would run on that thread too.
+   *
+   * <p>With any other executor (the JDK default is a pool), the JDK client loses a connection end
+   * without a close frame that arrives while a message is being handed to the listener: it reads
+   * the end of input with no demand outstanding and stops receiving without calling {@code onClose}
+   * or {@code onError}. The session then learns of the end only from its keepalive. Inline
+   * callbacks ask for the next message before the selector reads again, so the end is seen.
    */
   public static HttpClient newHttpClient() {
     return HttpClient.newBuilder().executor(Runnable::run).build();

@@ -8,7 +8,6 @@ import io.visiona.tunnel.gopeer.GoPeer;
 import io.visiona.tunnel.gopeer.JavaPeerService;
 import io.visiona.tunnel.gopeer.Pattern;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ class GoInteropTest {
       Session session =
           Session.client(
               WebSocketTransport.connect(
-                  HttpClient.newHttpClient(),
+                  WebSocketTransport.newHttpClient(),
                   go.uri(),
                   Map.of(),
                   Duration.ofSeconds(5),

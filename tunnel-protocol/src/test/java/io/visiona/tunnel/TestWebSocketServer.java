@@ -40,6 +40,7 @@ final class TestWebSocketServer implements AutoCloseable {
   private final List<Long> upgradeAttempts = new CopyOnWriteArrayList<>();
   private volatile String lastAuthorization;
   private volatile int rejectStatus;
+  private volatile boolean closeWithoutCloseFrame;
 
   TestWebSocketServer(boolean splitMessages) throws IOException {
     this.splitMessages = splitMessages;
@@ -59,6 +60,14 @@ final class TestWebSocketServer implements AutoCloseable {
   /** Answers every later upgrade with {@code status} (e.g. 401) instead of 101; 0 accepts again. */
   void rejectUpgrades(int status) {
     rejectStatus = status;
+  }
+
+  /**
+   * Makes a transport's close end the TCP connection without a WebSocket close frame first, as a
+   * server that crashes or is stopped abruptly does.
+   */
+  void closeWithoutCloseFrame() {
+    closeWithoutCloseFrame = true;
   }
 
   /** {@link System#nanoTime()} of every upgrade request received, accepted or not. */
@@ -115,7 +124,9 @@ final class TestWebSocketServer implements AutoCloseable {
                     // A WebSocket close frame first, as a real server sends, then the socket.
                     sendLock.lock();
                     try {
-                      writeFrame(out, 0x8, ByteBuffer.wrap(new byte[] {0x03, (byte) 0xe8}), 2);
+                      if (!closeWithoutCloseFrame) {
+                        writeFrame(out, 0x8, ByteBuffer.wrap(new byte[] {0x03, (byte) 0xe8}), 2);
+                      }
                     } finally {
                       sendLock.unlock();
                     }

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,6 +111,46 @@ class WebSocketTransportTest {
       srv.close();
       assertThat(client.awaitClosed(Duration.ofSeconds(10))).isTrue();
       assertThat(client.closeCause()).isInstanceOf(SessionClosedException.class);
+    }
+  }
+
+  /**
+   * A connection that ends without a close frame (a GoAway, then TCP FIN) while the client is still
+   * handling the GoAway is noticed at once, not at the next keepalive (there is none here). The JDK
+   * client loses such an end when its callbacks run on a pool thread (see {@link
+   * WebSocketTransport#newHttpClient()}); the slow GoAway listener holds the callback long enough
+   * for the FIN to arrive meanwhile.
+   */
+  @Test
+  void connectionEndingWithoutCloseFrameWhileAMessageIsHandledIsNoticed() throws Exception {
+    Config noKeepAlive = Config.builder().keepAliveInterval(Duration.ZERO).build();
+    try (TestWebSocketServer server = new TestWebSocketServer(false)) {
+      server.closeWithoutCloseFrame();
+      for (int i = 0; i < 3; i++) {
+        Session client =
+            Session.client(
+                WebSocketTransport.connect(
+                    HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                noKeepAlive);
+        CountDownLatch goAwayHandled = new CountDownLatch(1);
+        client.onPeerGoAway(
+            () -> {
+              try {
+                Thread.sleep(200); // widens the window in which the FIN arrives
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              goAwayHandled.countDown();
+            });
+        Session srv = Session.server(server.accept(), Config.defaults());
+        srv.goAway();
+        srv.close(); // the socket closes without a close frame
+        assertThat(goAwayHandled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.awaitClosed(Duration.ofSeconds(5)))
+            .as("client session closed after connection %d ended", i)
+            .isTrue();
+        assertThat(client.closeCause()).isInstanceOf(SessionClosedException.class);
+      }
     }
   }
 
