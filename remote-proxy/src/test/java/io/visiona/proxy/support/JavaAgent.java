@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class JavaAgent implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** Inline callbacks, as the edge agent has (see WebSocketTransport.newHttpClient). */
+  private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
   private final Session session;
   private final InetSocketAddress target;

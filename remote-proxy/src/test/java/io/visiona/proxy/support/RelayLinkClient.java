@@ -16,7 +16,8 @@ import java.util.Map;
 /** The api-server's side of the relay link, as a test client. */
 public final class RelayLinkClient implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** Inline callbacks, as every tunnel client needs (see WebSocketTransport.newHttpClient). */
+  private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
   /** The proxy answered {@code error <code> <message>}. */
   public static final class Refused extends IOException {
