@@ -15,7 +15,9 @@ import java.util.logging.Logger;
  * <p>Helidon 4.2's own shutdown interrupts in-flight work before its grace period, so the server is
  * built with {@code shutdownHook(false)} and this hook drains first: readiness goes down, the
  * server's drain action runs (for example GoAway to agents), then it waits until the server reports
- * itself idle or the grace period ends, and only then stops the web server.
+ * itself idle or the grace period ends, runs the server's end-of-drain action (for example closing
+ * WebSockets with a close frame, which needs the listeners still up) and only then stops the web
+ * server.
  */
 public final class Lifecycle {
 
@@ -57,6 +59,20 @@ public final class Lifecycle {
    */
   public void drainAndStop(
       WebServer server, Duration grace, Runnable beginDrain, BooleanSupplier idle) {
+    drainAndStop(server, grace, beginDrain, idle, () -> {});
+  }
+
+  /**
+   * As {@link #drainAndStop(WebServer, Duration, Runnable, BooleanSupplier)}, running {@code
+   * endDrain} after the wait and before the server stops; it must bound its own duration. The
+   * server stops even if it fails.
+   */
+  public void drainAndStop(
+      WebServer server,
+      Duration grace,
+      Runnable beginDrain,
+      BooleanSupplier idle,
+      Runnable endDrain) {
     if (!draining.compareAndSet(false, true)) {
       return;
     }
@@ -72,6 +88,11 @@ public final class Lifecycle {
     } catch (RuntimeException e) {
       LOG.warning("drain action failed: " + e);
     } finally {
+      try {
+        endDrain.run();
+      } catch (RuntimeException e) {
+        LOG.warning("end-of-drain action failed: " + e);
+      }
       server.stop();
       LOG.info("stopped");
     }

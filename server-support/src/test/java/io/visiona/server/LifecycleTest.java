@@ -88,4 +88,30 @@ class LifecycleTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
   }
+
+  @Test
+  void endOfDrainActionRunsWhileTheServerStillRunsThenItStops() {
+    AtomicBoolean runningAtEndOfDrain = new AtomicBoolean();
+    lifecycle.drainAndStop(
+        server,
+        Duration.ofMillis(100),
+        () -> {},
+        () -> true,
+        () -> runningAtEndOfDrain.set(server.isRunning()));
+    assertThat(runningAtEndOfDrain).isTrue();
+    assertThat(server.isRunning()).isFalse();
+  }
+
+  @Test
+  void aFailingEndOfDrainActionStillStopsTheServer() {
+    lifecycle.drainAndStop(
+        server,
+        Duration.ofMillis(100),
+        () -> {},
+        () -> true,
+        () -> {
+          throw new IllegalStateException("close failed");
+        });
+    assertThat(server.isRunning()).isFalse();
+  }
 }
