@@ -25,6 +25,7 @@ import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
 import io.visiona.proxy.tunnel.TunnelRegistry;
 import io.visiona.proxy.tunnel.TunnelSettings;
+import io.visiona.proxy.ws.ParallelClose;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
 import io.visiona.server.signing.Direction;
@@ -34,6 +35,7 @@ import io.visiona.server.signing.SigningSettings;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +49,11 @@ public final class ProxyServer {
   static final String TUNNEL_PATH = "/v1/tunnel";
   static final String LINK_PATH = "/internal/link";
   private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
+
+  /** At the end of a drain, how long the close frames to agents and links may take in all. */
+  static final Duration CLOSE_ON_DRAIN = Duration.ofSeconds(2);
+
+  private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
   private final ProxySettings settings;
   private final Lifecycle lifecycle;
@@ -247,15 +254,33 @@ public final class ProxyServer {
 
   /**
    * SIGTERM handling: {@link Lifecycle#drainAndStop} (readiness down, {@link #beginDrain}, wait for
-   * {@link #idle} or the grace period, stop the listeners), then every remaining tunnel and relay
-   * link is closed, so agents see their tunnel end even if a connection outlived the listeners.
+   * {@link #idle} or the grace period, {@link #closeConnections}, stop the listeners), then any
+   * tunnel or relay link still there is closed, so agents see their tunnel end even if a connection
+   * outlived the listeners.
    */
   public void drainAndStop(Duration grace) {
     try {
-      lifecycle.drainAndStop(server, grace, this::beginDrain, this::idle);
+      lifecycle.drainAndStop(server, grace, this::beginDrain, this::idle, this::closeConnections);
     } finally {
       registry.closeAll();
       links.closeAll();
+    }
+  }
+
+  /**
+   * End of a drain, while the listeners are still up: every tunnel and relay link gets GoAway and a
+   * WebSocket close frame with 1001 (going away), side by side, for at most {@link
+   * #CLOSE_ON_DRAIN}. Without the close frame, some clients (the JDK's, with callbacks on a pool)
+   * can miss the end of the connection; stopping the listeners cuts whatever is still stuck.
+   */
+  private void closeConnections() {
+    List<Runnable> closes = new ArrayList<>();
+    registry.removeAll().forEach(t -> closes.add(t::closeGoingAway));
+    links.all().forEach(c -> closes.add(c::closeGoingAway));
+    if (!ParallelClose.run(closes, CLOSE_ON_DRAIN)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "some of " + closes.size() + " connections did not close within " + CLOSE_ON_DRAIN);
     }
   }
 

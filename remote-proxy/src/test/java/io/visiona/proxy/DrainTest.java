@@ -10,8 +10,12 @@ import io.visiona.proxy.support.ProxyFixture;
 import io.visiona.proxy.support.RawHttp;
 import io.visiona.proxy.support.RelayLinkClient;
 import io.visiona.tunnel.Stream;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +74,49 @@ class DrainTest {
       assertThat(millis).isBetween(450L, 60_000L);
       assertThat(agent.session().awaitClosed(Duration.ofSeconds(30))).isTrue();
       open.reset();
+    }
+  }
+
+  /**
+   * At the end of the drain every agent gets a WebSocket close frame with 1001 (going away) before
+   * the connection ends, so that even a client on the JDK's default HttpClient (callbacks on a
+   * pool, which can miss a bare FIN) learns that its tunnel is over.
+   */
+  @Test
+  void drainEndsEveryTunnelWithAGoingAwayCloseFrame() throws Exception {
+    try (ProxyFixture f =
+        new ProxyFixture(ProxySettings.loopback(), new MapAuthenticator().add("c", "box"))) {
+      CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+      WebSocket ws =
+          f.rawTunnel(
+              "c",
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onBinary(
+                    WebSocket webSocket, ByteBuffer data, boolean last) {
+                  webSocket.request(1); // the proxy's yamux frames (GoAway): not answered
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(
+                    WebSocket webSocket, int statusCode, String reason) {
+                  closeCode.complete(statusCode);
+                  return null;
+                }
+
+                @Override
+                public void onError(WebSocket webSocket, Throwable error) {
+                  closeCode.completeExceptionally(error);
+                }
+              });
+      await().until(() -> f.proxy.registry().size() == 1);
+
+      f.proxy.drainAndStop(Duration.ofMillis(200));
+
+      assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+      assertThat(f.proxy.registry().size()).isZero();
+      ws.abort();
     }
   }
 }

@@ -68,10 +68,10 @@ public final class LinkEndpoint implements WsListener {
         ws.socketContext().remotePeer().host() + ":" + ws.socketContext().remotePeer().port();
     connection = YamuxWebSocket.open(ws, settings.yamux(), "relay link " + remote);
     metrics.track(connection.session(), false);
-    sessions.add(connection.session());
+    sessions.add(connection);
     connection.watch(
         () -> {
-          sessions.remove(connection.session());
+          sessions.remove(connection);
           LOG.fine(() -> "relay link from " + remote + " ended");
         });
     Thread.ofVirtual().name("link-accept").start(this::acceptLoop);

@@ -1,36 +1,42 @@
 package io.visiona.proxy.link;
 
-import io.visiona.tunnel.Session;
+import io.visiona.proxy.ws.YamuxWebSocket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The live relay-link sessions (normally one or two: one per api-server instance). */
+/** The live relay-link connections (normally one or two: one per api-server instance). */
 public final class LinkSessions {
 
-  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<YamuxWebSocket> connections = ConcurrentHashMap.newKeySet();
 
-  void add(Session s) {
-    sessions.add(s);
+  void add(YamuxWebSocket c) {
+    connections.add(c);
   }
 
-  void remove(Session s) {
-    sessions.remove(s);
+  void remove(YamuxWebSocket c) {
+    connections.remove(c);
   }
 
   public int size() {
-    return sessions.size();
+    return connections.size();
   }
 
   /** Streams open over all link sessions. */
   public int openStreams() {
     int n = 0;
-    for (Session s : sessions) {
-      n += s.stats().openStreams();
+    for (YamuxWebSocket c : connections) {
+      n += c.session().stats().openStreams();
     }
     return n;
   }
 
+  /** Snapshot of the live connections. */
+  public List<YamuxWebSocket> all() {
+    return List.copyOf(connections);
+  }
+
   public void closeAll() {
-    sessions.forEach(Session::close);
+    connections.forEach(YamuxWebSocket::close);
   }
 }

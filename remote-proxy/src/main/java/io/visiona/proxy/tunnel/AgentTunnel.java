@@ -103,6 +103,12 @@ public final class AgentTunnel {
     connection.close();
   }
 
+  /** Shutdown: GoAway, then closes the tunnel with WebSocket close code 1001 (going away). */
+  public void closeGoingAway() {
+    goAway();
+    connection.closeGoingAway();
+  }
+
   @Override
   public String toString() {
     return "AgentTunnel[" + identity.deviceId() + " from " + remoteAddress + "]";

@@ -136,6 +136,13 @@ public final class TunnelRegistry {
     return n;
   }
 
+  /** Shutdown: removes every tunnel and returns them, for the caller to close. */
+  public List<AgentTunnel> removeAll() {
+    List<AgentTunnel> all = List.copyOf(tunnels.values());
+    all.forEach(this::remove);
+    return all;
+  }
+
   /** Closes every tunnel. */
   public void closeAll() {
     for (AgentTunnel t : List.copyOf(tunnels.values())) {

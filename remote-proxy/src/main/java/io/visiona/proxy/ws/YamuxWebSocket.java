@@ -60,6 +60,7 @@ public final class YamuxWebSocket {
   private final long idleTimeoutMillis;
   private final Payload payload = new Payload();
   private volatile boolean closeReceived;
+  private volatile boolean goingAway;
   private volatile boolean ended;
   private volatile long lastInboundMillis = System.currentTimeMillis();
   private volatile ScheduledFuture<?> idleCheck;
@@ -243,6 +244,15 @@ public final class YamuxWebSocket {
     session.close();
   }
 
+  /**
+   * Ends the session and the connection because the server shuts down: the WebSocket close frame
+   * carries 1001 (going away).
+   */
+  public void closeGoingAway() {
+    goingAway = true;
+    session.close();
+  }
+
   private void scheduleIdleCheck(long delayMillis) {
     if (!ended) {
       idleCheck = IDLE_CHECKS.schedule(this::checkIdle, delayMillis, TimeUnit.MILLISECONDS);
@@ -323,7 +333,11 @@ public final class YamuxWebSocket {
 
     @Override
     public void close() {
-      closeConnection(WsCloseCodes.NORMAL_CLOSE, "");
+      if (goingAway) {
+        closeConnection(WsCloseCodes.GOING_AWAY, "server shutting down");
+      } else {
+        closeConnection(WsCloseCodes.NORMAL_CLOSE, "");
+      }
     }
   }
 }

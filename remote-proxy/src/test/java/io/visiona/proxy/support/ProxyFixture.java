@@ -15,9 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running proxy on loopback ports, with a test agent authenticator, real request signing (test
@@ -65,6 +67,17 @@ public final class ProxyFixture implements AutoCloseable {
 
   public URI tunnelUri() {
     return URI.create("ws://127.0.0.1:" + proxy.tunnelPort() + "/v1/tunnel");
+  }
+
+  /**
+   * A bare WebSocket to the tunnel endpoint with an agent credential: no yamux session, the JDK's
+   * default client (callbacks on a pool thread), frames handled by {@code listener}.
+   */
+  public WebSocket rawTunnel(String credential, WebSocket.Listener listener) throws Exception {
+    return HTTP.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + credential)
+        .buildAsync(tunnelUri(), listener)
+        .get(10, TimeUnit.SECONDS);
   }
 
   public URI linkUri() {

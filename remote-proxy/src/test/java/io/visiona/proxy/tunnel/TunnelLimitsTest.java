@@ -18,7 +18,6 @@ import io.visiona.tunnel.Config;
 import io.visiona.tunnel.Stream;
 import jakarta.json.Json;
 import java.io.StringReader;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -117,25 +116,21 @@ class TunnelLimitsTest {
     try (ProxyFixture f = new ProxyFixture(withTunnel(t), new MapAuthenticator().add("c", "d"))) {
       CountDownLatch closed = new CountDownLatch(1);
       WebSocket ws =
-          HttpClient.newHttpClient()
-              .newWebSocketBuilder()
-              .header("Authorization", "Bearer c")
-              .buildAsync(
-                  f.tunnelUri(),
-                  new WebSocket.Listener() {
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onClose(
-                        WebSocket w, int code, String reason) {
-                      closed.countDown();
-                      return null;
-                    }
+          f.rawTunnel(
+              "c",
+              new WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(
+                    WebSocket w, int code, String reason) {
+                  closed.countDown();
+                  return null;
+                }
 
-                    @Override
-                    public void onError(WebSocket w, Throwable error) {
-                      closed.countDown();
-                    }
-                  })
-              .get(10, TimeUnit.SECONDS);
+                @Override
+                public void onError(WebSocket w, Throwable error) {
+                  closed.countDown();
+                }
+              });
       await().until(() -> f.proxy.registry().size() == 1);
       // A frame within the limit is fine (it is a yamux ping, answered by the session).
       ws.sendBinary(ByteBuffer.wrap(new byte[] {0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7}), true)

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.visiona.proxy.ProxySettings;
 import io.visiona.proxy.support.MapAuthenticator;
 import io.visiona.proxy.support.ProxyFixture;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -43,42 +42,38 @@ class InboundFramesTest {
 
   private WebSocket connect() throws Exception {
     WebSocket ws =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer c")
-            .buildAsync(
-                f.tunnelUri(),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                    byte[] b = new byte[data.remaining()];
-                    data.get(b);
-                    if (!(b.length == 12 && b[1] == 2 && b[3] == 1)) {
-                      events.add(b); // not the session's own keepalive ping
-                    }
-                    w.request(1);
-                    return null;
-                  }
+        f.rawTunnel(
+            "c",
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                if (!(b.length == 12 && b[1] == 2 && b[3] == 1)) {
+                  events.add(b); // not the session's own keepalive ping
+                }
+                w.request(1);
+                return null;
+              }
 
-                  @Override
-                  public CompletionStage<?> onPong(WebSocket w, ByteBuffer data) {
-                    events.add("pong:" + java.nio.charset.StandardCharsets.UTF_8.decode(data));
-                    w.request(1);
-                    return null;
-                  }
+              @Override
+              public CompletionStage<?> onPong(WebSocket w, ByteBuffer data) {
+                events.add("pong:" + java.nio.charset.StandardCharsets.UTF_8.decode(data));
+                w.request(1);
+                return null;
+              }
 
-                  @Override
-                  public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                    events.add("close:" + code);
-                    return null;
-                  }
+              @Override
+              public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                events.add("close:" + code);
+                return null;
+              }
 
-                  @Override
-                  public void onError(WebSocket w, Throwable error) {
-                    events.add("error");
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
+              @Override
+              public void onError(WebSocket w, Throwable error) {
+                events.add("error");
+              }
+            });
     await().until(() -> f.proxy.registry().size() == 1);
     return ws;
   }
