@@ -25,7 +25,7 @@ import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
 import io.visiona.proxy.tunnel.TunnelRegistry;
 import io.visiona.proxy.tunnel.TunnelSettings;
-import io.visiona.proxy.ws.ParallelClose;
+import io.visiona.proxy.ws.BoundedParallel;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
 import io.visiona.server.signing.Direction;
@@ -50,7 +50,9 @@ public final class ProxyServer {
   static final String LINK_PATH = "/internal/link";
   private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
 
-  /** At the end of a drain, how long the close frames to agents and links may take in all. */
+  /**
+   * How long the GoAways at the start of a drain, and the close frames at its end, may take in all.
+   */
   static final Duration CLOSE_ON_DRAIN = Duration.ofSeconds(2);
 
   private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
@@ -244,7 +246,14 @@ public final class ProxyServer {
 
   /** Drain, step one: agents get GoAway; new tunnels and relay streams are refused. */
   public void beginDrain() {
-    registry.goAwayAll();
+    // Side by side and bounded: queueing a GoAway waits for room if an agent does not read.
+    List<Runnable> goAways = new ArrayList<>();
+    registry.live().forEach(t -> goAways.add(t::goAway));
+    if (!BoundedParallel.run(goAways, CLOSE_ON_DRAIN)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "GoAway to some of " + goAways.size() + " agents not queued within " + CLOSE_ON_DRAIN);
+    }
   }
 
   /** True once no stream is open on any tunnel. */
@@ -254,9 +263,8 @@ public final class ProxyServer {
 
   /**
    * SIGTERM handling: {@link Lifecycle#drainAndStop} (readiness down, {@link #beginDrain}, wait for
-   * {@link #idle} or the grace period, {@link #closeConnections}, stop the listeners), then any
-   * tunnel or relay link still there is closed, so agents see their tunnel end even if a connection
-   * outlived the listeners.
+   * {@link #idle} or the grace period, {@link #closeConnections}, stop the listeners), then
+   * whatever is still registered is closed (normally nothing: upgrades are refused while draining).
    */
   public void drainAndStop(Duration grace) {
     try {
@@ -268,7 +276,7 @@ public final class ProxyServer {
   }
 
   /**
-   * End of a drain, while the listeners are still up: every tunnel and relay link gets GoAway and a
+   * End of a drain, while the listeners are still up: every tunnel and relay link is closed with a
    * WebSocket close frame with 1001 (going away), side by side, for at most {@link
    * #CLOSE_ON_DRAIN}. Without the close frame, some clients (the JDK's, with callbacks on a pool)
    * can miss the end of the connection; stopping the listeners cuts whatever is still stuck.
@@ -277,7 +285,7 @@ public final class ProxyServer {
     List<Runnable> closes = new ArrayList<>();
     registry.removeAll().forEach(t -> closes.add(t::closeGoingAway));
     links.all().forEach(c -> closes.add(c::closeGoingAway));
-    if (!ParallelClose.run(closes, CLOSE_ON_DRAIN)) {
+    if (!BoundedParallel.run(closes, CLOSE_ON_DRAIN)) {
       LOG.log(
           System.Logger.Level.WARNING,
           "some of " + closes.size() + " connections did not close within " + CLOSE_ON_DRAIN);

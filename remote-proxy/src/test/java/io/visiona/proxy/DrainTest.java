@@ -44,6 +44,10 @@ class DrainTest {
           RawHttp.upgrade(tunnelPort, "/v1/tunnel", Map.of("Authorization", "Bearer d"));
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.body()).contains("DRAINING");
+      RawHttp.Response linkRefused =
+          RawHttp.upgrade(f.proxy.internalPort(), "/internal/link", f.linkUpgradeHeaders());
+      assertThat(linkRefused.status()).isEqualTo(503);
+      assertThat(linkRefused.body()).contains("DRAINING");
       // The open stream still works during the grace period.
       open.outputStream().write("still here".getBytes());
       byte[] back = open.inputStream().readNBytes(10);

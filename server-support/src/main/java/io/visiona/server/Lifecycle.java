@@ -88,6 +88,9 @@ public final class Lifecycle {
     } catch (RuntimeException e) {
       LOG.warning("drain action failed: " + e);
     } finally {
+      // An interrupted wait must not cut the end-of-drain action or the stop short; the flag is
+      // set again at the end.
+      boolean interrupted = Thread.interrupted();
       try {
         endDrain.run();
       } catch (RuntimeException e) {
@@ -95,6 +98,9 @@ public final class Lifecycle {
       }
       server.stop();
       LOG.info("stopped");
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -114,4 +114,29 @@ class LifecycleTest {
         });
     assertThat(server.isRunning()).isFalse();
   }
+
+  @Test
+  void anInterruptedWaitStillRunsTheEndOfDrainActionUninterruptedThenStops() throws Exception {
+    CountDownLatch waiting = new CountDownLatch(1);
+    AtomicBoolean interruptedInEndDrain = new AtomicBoolean(true);
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread drain =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  lifecycle.drainAndStop(
+                      server,
+                      Duration.ofSeconds(60),
+                      waiting::countDown,
+                      () -> false,
+                      () -> interruptedInEndDrain.set(Thread.currentThread().isInterrupted()));
+                  interruptKept.set(Thread.currentThread().isInterrupted());
+                });
+    assertThat(waiting.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    drain.interrupt();
+    assertThat(drain.join(Duration.ofSeconds(10))).isTrue();
+    assertThat(interruptedInEndDrain).isFalse();
+    assertThat(interruptKept).isTrue();
+    assertThat(server.isRunning()).isFalse();
+  }
 }

@@ -30,6 +30,7 @@ public final class LinkEndpoint implements WsListener {
   private final LinkStreamHandler handler;
   private final ProxyMetrics metrics;
   private final LinkSessions sessions;
+  private final java.util.function.BooleanSupplier draining;
   private YamuxWebSocket connection;
 
   public LinkEndpoint(
@@ -43,6 +44,7 @@ public final class LinkEndpoint implements WsListener {
     this.sessions = sessions;
     this.settings = settings;
     this.metrics = metrics;
+    this.draining = draining;
     this.handler = new LinkStreamHandler(registry, settings.headerTimeout(), metrics, draining);
   }
 
@@ -58,6 +60,11 @@ public final class LinkEndpoint implements WsListener {
           status,
           v.status() == 401 ? "UNAUTHORIZED" : JsonErrors.codeFor(status),
           v.status() == 401 ? "request not authenticated" : "request refused");
+    }
+    if (draining.getAsBoolean()) {
+      // The api-server redials elsewhere; a link to this proxy would be cut within seconds.
+      throw JsonErrors.refusal(
+          Status.SERVICE_UNAVAILABLE_503, "DRAINING", "this proxy is shutting down; retry");
     }
     return Optional.empty();
   }

@@ -103,9 +103,11 @@ public final class AgentTunnel {
     connection.close();
   }
 
-  /** Shutdown: GoAway, then closes the tunnel with WebSocket close code 1001 (going away). */
+  /**
+   * Shutdown: closes the tunnel with WebSocket close code 1001 (going away). The drain sent GoAway
+   * already; a second one could wait for room in the queue of a peer that does not read.
+   */
   public void closeGoingAway() {
-    goAway();
     connection.closeGoingAway();
   }
 

@@ -122,11 +122,6 @@ public final class TunnelRegistry {
     return t.openStream();
   }
 
-  /** Drain: every agent is told to open nothing new. */
-  public void goAwayAll() {
-    tunnels.values().forEach(AgentTunnel::goAway);
-  }
-
   /** Streams open over all tunnels. */
   public int openStreams() {
     int n = 0;

@@ -19,6 +19,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,6 +87,11 @@ public final class ProxyFixture implements AutoCloseable {
 
   public URI internal(String path) {
     return URI.create("http://127.0.0.1:" + proxy.internalPort() + path);
+  }
+
+  /** Signed headers for a relay link upgrade (for raw upgrade requests). */
+  public Map<String, String> linkUpgradeHeaders() {
+    return TestSigning.upgradeHeaders(signer, linkUri());
   }
 
   /** A relay link signed with the api-server's key. */
