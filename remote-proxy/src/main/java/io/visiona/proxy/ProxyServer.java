@@ -244,16 +244,12 @@ public final class ProxyServer {
     return metrics;
   }
 
-  /** Drain, step one: agents get GoAway; new tunnels and relay streams are refused. */
+  /** Drain, step one: agents get GoAway; new tunnels, relay links and relay streams are refused. */
   public void beginDrain() {
     // Side by side and bounded: queueing a GoAway waits for room if an agent does not read.
     List<Runnable> goAways = new ArrayList<>();
     registry.live().forEach(t -> goAways.add(t::goAway));
-    if (!BoundedParallel.run(goAways, CLOSE_ON_DRAIN)) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "GoAway to some of " + goAways.size() + " agents not queued within " + CLOSE_ON_DRAIN);
-    }
+    runBounded(goAways, "GoAways queued");
   }
 
   /** True once no stream is open on any tunnel. */
@@ -285,10 +281,14 @@ public final class ProxyServer {
     List<Runnable> closes = new ArrayList<>();
     registry.removeAll().forEach(t -> closes.add(t::closeGoingAway));
     links.all().forEach(c -> closes.add(c::closeGoingAway));
-    if (!BoundedParallel.run(closes, CLOSE_ON_DRAIN)) {
+    runBounded(closes, "connections closed");
+  }
+
+  private static void runBounded(List<Runnable> tasks, String what) {
+    if (!BoundedParallel.run(tasks, CLOSE_ON_DRAIN)) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "some of " + closes.size() + " connections did not close within " + CLOSE_ON_DRAIN);
+          "drain: not all of " + tasks.size() + " " + what + " within " + CLOSE_ON_DRAIN);
     }
   }
 

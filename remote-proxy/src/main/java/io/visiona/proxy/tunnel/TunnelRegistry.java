@@ -140,9 +140,6 @@ public final class TunnelRegistry {
 
   /** Closes every tunnel. */
   public void closeAll() {
-    for (AgentTunnel t : List.copyOf(tunnels.values())) {
-      remove(t);
-      t.close();
-    }
+    removeAll().forEach(AgentTunnel::close);
   }
 }
