@@ -46,7 +46,7 @@ final class Rejections {
 
   static String code(RejectReason reason) {
     return switch (reason.httpStatus()) {
-      case 413 -> "PAYLOAD_TOO_LARGE";
+      case 413 -> "BODY_TOO_LARGE";
       case 503 -> "OVERLOADED";
       default -> "UNAUTHORIZED";
     };
