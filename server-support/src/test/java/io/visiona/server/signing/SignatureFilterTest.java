@@ -502,4 +502,38 @@ class SignatureFilterTest {
     assertRefused(res, RejectReason.NOT_CONFIGURED);
     assertThat(handled).hasValue(0);
   }
+
+  @Test
+  void aFloodOfUnsignedRequestsIsCountedInFullButLogsABoundedNumberOfLines() throws Exception {
+    start();
+    java.util.List<String> lines = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(Rejections.class.getName());
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(capture);
+    try {
+      for (int i = 0; i < 150; i++) {
+        assertThat(
+                RawRequest.send(
+                    server.port(), "GET /internal/sessions HTTP/1.1\r\nHost: x\r\n\r\n"))
+            .startsWith("HTTP/1.1 401");
+      }
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(rejected).hasSize(150);
+    assertThat(lines).hasSize(60);
+  }
 }
