@@ -19,16 +19,26 @@ public final class AuditLog {
 
   /** One event; {@code userId} may be null (e.g. a failed login). Never put secrets in detail. */
   public void record(Long userId, String action, String detail) {
+    record(userId, action, detail, null);
+  }
+
+  /** One event with the client address it came from (the box's or the person's). */
+  public void record(Long userId, String action, String detail, String clientAddress) {
     String d = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, 1024);
+    String a =
+        clientAddress == null || clientAddress.length() <= 64
+            ? clientAddress
+            : clientAddress.substring(0, 64);
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "INSERT INTO audit_log (occurred_at, user_id, action, detail)"
-                        + " VALUES (:at, :u, :a, :d)")
+                    "INSERT INTO audit_log (occurred_at, user_id, action, detail, client_address)"
+                        + " VALUES (:at, :u, :a, :d, :addr)")
                 .bind("at", clock.millis())
                 .bind("u", userId)
                 .bind("a", action)
                 .bind("d", d)
+                .bind("addr", a)
                 .execute());
   }
 
