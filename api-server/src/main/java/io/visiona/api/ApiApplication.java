@@ -13,18 +13,28 @@ import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
+import io.visiona.api.device.CredentialRepository;
+import io.visiona.api.device.DeviceCredentials;
+import io.visiona.api.device.DeviceRepository;
 import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.http.SessionAuthenticator;
+import io.visiona.api.internal.AgentVerifyService;
+import io.visiona.api.pairing.PairingService;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.Database;
 import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.routes.RouteTable;
+import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.PublicPaths;
+import io.visiona.server.signing.SignatureFilter;
+import io.visiona.server.signing.SignatureMetrics;
 import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,24 +44,39 @@ public final class ApiApplication implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ApiApplication.class.getName());
 
+  private final RouteTable internalRoutes = new RouteTable();
   private final Database database;
   private final SessionService sessions;
   private final ApiRoutes routes;
   private final ServiceClient serviceClient;
   private final UserRepository users;
+  private final Devices devices;
+  private final SignatureFilter internalSignatures;
 
   private ApiApplication(
       Database database,
       SessionService sessions,
       ApiRoutes routes,
       ServiceClient serviceClient,
-      UserRepository users) {
+      UserRepository users,
+      Devices devices,
+      SignatureFilter internalSignatures) {
     this.database = database;
     this.sessions = sessions;
     this.routes = routes;
     this.serviceClient = serviceClient;
     this.users = users;
+    this.devices = devices;
+    this.internalSignatures = internalSignatures;
   }
+
+  /** The device side of the application: credentials, pairing, the devices themselves. */
+  public record Devices(
+      DeviceRepository devices,
+      CredentialRepository credentials,
+      DeviceCredentials verifier,
+      PairingService pairing,
+      AuditLog audit) {}
 
   public static ApiApplication create(ApiSettings settings, Clock clock) {
     Database db = Database.open(settings.database());
@@ -105,7 +130,35 @@ public final class ApiApplication implements AutoCloseable {
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
       new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
-      return new ApiApplication(db, sessions, routes, serviceClient, users);
+
+      CredentialRepository credentialRepository = new CredentialRepository(db.jdbi());
+      DeviceCredentials deviceCredentials =
+          new DeviceCredentials(db.jdbi(), credentialRepository, settings.credentials(), clock);
+      Devices devices =
+          new Devices(
+              new DeviceRepository(db.jdbi()),
+              credentialRepository,
+              deviceCredentials,
+              new PairingService(db.jdbi(), deviceCredentials, audit, settings.pairing(), clock),
+              audit);
+      SignatureFilter internalSignatures =
+          settings
+              .signing()
+              .map(
+                  s ->
+                      SignatureFilter.verifying(
+                          s.verifier(Direction.PROXY_TO_API, clock),
+                          s.maxBodyBytes(),
+                          SignatureMetrics.counter(Direction.PROXY_TO_API),
+                          PublicPaths.OBSERVE))
+              .orElseGet(
+                  () ->
+                      SignatureFilter.denyingAll(
+                          Direction.PROXY_TO_API,
+                          SignatureMetrics.counter(Direction.PROXY_TO_API),
+                          PublicPaths.OBSERVE));
+      return new ApiApplication(
+          db, sessions, routes, serviceClient, users, devices, internalSignatures);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -126,6 +179,25 @@ public final class ApiApplication implements AutoCloseable {
                   new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
             });
     routes.applyTo(routing);
+  }
+
+  /**
+   * The internal listener: every request signed by remote-proxy (health and metrics excepted);
+   * routes recorded in {@link #internalRoutes()} for the tests that walk them.
+   */
+  public void internalRouting(HttpRouting.Builder routing) {
+    internalSignatures.addTo(routing);
+    internalRoutes
+        .recording(routing)
+        .register("/internal", new AgentVerifyService(devices.verifier(), devices.audit()));
+  }
+
+  public RouteTable internalRoutes() {
+    return internalRoutes;
+  }
+
+  public Devices devices() {
+    return devices;
   }
 
   public ApiRoutes routes() {

@@ -70,6 +70,15 @@ public final class ApiHarness implements AutoCloseable {
     return base;
   }
 
+  /** The internal listener (remote-proxy's side). */
+  public URI internalBase() {
+    return URI.create("http://127.0.0.1:" + server.port("internal") + "/");
+  }
+
+  public int internalPort() {
+    return server.port("internal");
+  }
+
   public TestBrowser browser() {
     return new TestBrowser(base);
   }
