@@ -2,6 +2,9 @@ package io.visiona.api;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.visiona.api.audit.AuditRetention;
+import io.visiona.api.audit.AuditRoutes;
 import io.visiona.api.auth.AuthRoutes;
 import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
@@ -16,26 +19,34 @@ import io.visiona.api.crypto.SignedCookies;
 import io.visiona.api.device.CredentialRepository;
 import io.visiona.api.device.DeviceCredentials;
 import io.visiona.api.device.DeviceRepository;
+import io.visiona.api.device.DeviceRoutes;
 import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
+import io.visiona.api.http.BoxLimitSettings;
+import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.http.SessionAuthenticator;
 import io.visiona.api.internal.AgentVerifyService;
+import io.visiona.api.pairing.PairingRoutes;
 import io.visiona.api.pairing.PairingService;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.Database;
 import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
+import io.visiona.api.proxy.ProxyClient;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.limits.AddressRateLimiter;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
 import io.visiona.server.signing.SignatureFilter;
 import io.visiona.server.signing.SignatureMetrics;
+import io.visiona.server.signing.SignedHttpRequests;
 import java.time.Clock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,15 +63,21 @@ public final class ApiApplication implements AutoCloseable {
   private final UserRepository users;
   private final Devices devices;
   private final SignatureFilter internalSignatures;
+  private final BoxRoutes box;
+  private final AuditRetention retention;
 
   private ApiApplication(
       Database database,
       SessionService sessions,
       ApiRoutes routes,
+      BoxRoutes box,
       ServiceClient serviceClient,
       UserRepository users,
       Devices devices,
-      SignatureFilter internalSignatures) {
+      SignatureFilter internalSignatures,
+      AuditRetention retention) {
+    this.box = box;
+    this.retention = retention;
     this.database = database;
     this.sessions = sessions;
     this.routes = routes;
@@ -130,6 +147,17 @@ public final class ApiApplication implements AutoCloseable {
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
       new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
+      Function<ServerRequest, String> clientAddress = req -> req.remotePeer().host();
+      BoxLimitSettings limits = settings.boxLimits();
+      BoxRoutes box =
+          new BoxRoutes(
+              new AddressRateLimiter(
+                  limits.perAddressPerMinute() / 60.0,
+                  limits.perAddressBurst(),
+                  limits.maxAddresses(),
+                  clock),
+              new AddressRateLimiter(limits.perSecond(), limits.burst(), 1, clock),
+              clientAddress);
 
       CredentialRepository credentialRepository = new CredentialRepository(db.jdbi());
       DeviceCredentials deviceCredentials =
@@ -141,6 +169,24 @@ public final class ApiApplication implements AutoCloseable {
               deviceCredentials,
               new PairingService(db.jdbi(), deviceCredentials, audit, settings.pairing(), clock),
               audit);
+      ProxyClient proxy =
+          new ProxyClient(
+              settings.proxy(),
+              settings
+                  .signing()
+                  .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock))));
+      new PairingRoutes(devices.pairing(), clientAddress).register(routes, box);
+      new DeviceRoutes(
+              devices.devices(),
+              credentialRepository,
+              deviceCredentials,
+              proxy,
+              audit,
+              settings.pairing().tunnelUrl(),
+              clientAddress,
+              clock)
+          .register(routes, box);
+      new AuditRoutes(audit).register(routes);
       SignatureFilter internalSignatures =
           settings
               .signing()
@@ -157,8 +203,9 @@ public final class ApiApplication implements AutoCloseable {
                           Direction.PROXY_TO_API,
                           SignatureMetrics.counter(Direction.PROXY_TO_API),
                           PublicPaths.OBSERVE));
+      AuditRetention retention = AuditRetention.start(audit, settings.auditRetention(), clock);
       return new ApiApplication(
-          db, sessions, routes, serviceClient, users, devices, internalSignatures);
+          db, sessions, routes, box, serviceClient, users, devices, internalSignatures, retention);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -178,7 +225,13 @@ public final class ApiApplication implements AutoCloseable {
                   res,
                   new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
             });
+    box.applyTo(routing);
     routes.applyTo(routing);
+  }
+
+  /** The routes boxes call ({@code /v1/...}), as registered. */
+  public BoxRoutes boxRoutes() {
+    return box;
   }
 
   /**
@@ -218,6 +271,7 @@ public final class ApiApplication implements AutoCloseable {
 
   @Override
   public void close() {
+    retention.close();
     database.close();
   }
 }

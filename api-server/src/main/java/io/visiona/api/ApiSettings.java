@@ -4,8 +4,10 @@ import io.helidon.config.Config;
 import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClientSettings;
 import io.visiona.api.device.CredentialSettings;
+import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.pairing.PairingSettings;
 import io.visiona.api.persistence.DatabaseSettings;
+import io.visiona.api.proxy.ProxySettings;
 import io.visiona.api.session.SessionSettings;
 import io.visiona.server.signing.SigningSettings;
 import java.time.Clock;
@@ -26,7 +28,10 @@ public record ApiSettings(
     ServiceClientSettings serviceClient,
     Optional<SigningSettings> signing,
     PairingSettings pairing,
-    CredentialSettings credentials) {
+    CredentialSettings credentials,
+    ProxySettings proxy,
+    BoxLimitSettings boxLimits,
+    Duration auditRetention) {
 
   public static ApiSettings from(Config api) {
     OidcSettings oidc = OidcSettings.from(api.get("oidc"));
@@ -43,6 +48,9 @@ public record ApiSettings(
         ServiceClientSettings.from(api.get("service-client"), oidc.issuer()),
         SigningSettings.fromIfConfigured(api.get("signing"), Clock.systemUTC()),
         PairingSettings.from(api.get("pairing")),
-        CredentialSettings.from(api.get("devices.credentials")));
+        CredentialSettings.from(api.get("devices.credentials")),
+        ProxySettings.from(api.get("proxy")),
+        BoxLimitSettings.from(api.get("box")),
+        api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)));
   }
 }

@@ -42,6 +42,41 @@ public final class AuditLog {
                 .execute());
   }
 
+  /** One page of the user's entries, newest first, with ids below {@code beforeId}. */
+  public List<PagedEntry> page(long userId, long beforeId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id, occurred_at, action, detail, client_address FROM audit_log"
+                        + " WHERE user_id = :u AND id < :before"
+                        + " ORDER BY id DESC FETCH FIRST :n ROWS ONLY")
+                .bind("u", userId)
+                .bind("before", beforeId)
+                .bind("n", limit)
+                .map(
+                    (rs, ctx) ->
+                        new PagedEntry(
+                            rs.getLong("id"),
+                            rs.getLong("occurred_at"),
+                            rs.getString("action"),
+                            rs.getString("detail"),
+                            rs.getString("client_address")))
+                .list());
+  }
+
+  /** An entry of {@link #page}. */
+  public record PagedEntry(
+      long id, long occurredAt, String action, String detail, String clientAddress) {}
+
+  /** Deletes entries older than {@code cutoff} (epoch ms); returns how many. */
+  public int pruneOlderThan(long cutoff) {
+    return jdbi.withHandle(
+        h ->
+            h.createUpdate("DELETE FROM audit_log WHERE occurred_at < :t")
+                .bind("t", cutoff)
+                .execute());
+  }
+
   /** An entry as read back. */
   public record Entry(long occurredAt, Long userId, String action, String detail) {}
 
