@@ -1,5 +1,6 @@
 package io.visiona.api;
 
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.visiona.api.auth.AuthRoutes;
@@ -14,6 +15,7 @@ import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
 import io.visiona.api.http.ApiException;
+import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
@@ -26,6 +28,7 @@ import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,11 +115,17 @@ public final class ApiApplication implements AutoCloseable {
     }
   }
 
-  /** Adds the CSRF filter, the JSON error handlers and every {@code /api} route. */
+  /**
+   * Adds the /api response headers, the CSRF filter, the JSON error handlers and every {@code /api}
+   * route.
+   */
   public void routing(HttpRouting.Builder routing) {
     routing
+        .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
         .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
+        .error(HttpException.class, (req, res, e) -> JsonResponses.sendError(res, httpError(e)))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
@@ -126,6 +135,15 @@ public final class ApiApplication implements AutoCloseable {
                   new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
             });
     routes.applyTo(routing);
+  }
+
+  private static ApiException httpError(HttpException e) {
+    Status status = e.status();
+    if (status.code() >= 500) {
+      LOG.warning("request failed with " + status + ": " + e.getMessage());
+    }
+    String code = status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    return new ApiException(status, code, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {
