@@ -85,7 +85,7 @@ public final class AuthRoutes {
     if (!f.browserHasMorePendingLogins()) {
       setCookies.add(cookies.clear(transactions.cookieName(), SameSite.LAX));
     }
-    redirect(res, URI.create(f.returnTo()), setCookies);
+    redirect(res, ReturnTo.location(f.returnTo()), setCookies);
   }
 
   private void me(ActiveSession s, ServerRequest req, ServerResponse res) {

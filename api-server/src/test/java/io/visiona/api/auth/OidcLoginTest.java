@@ -193,6 +193,29 @@ class OidcLoginTest {
     assertThat(op.jwksFetches).hasValue(3);
   }
 
+  @Test
+  void aRotationRightAfterARoutineFetchIsPickedUpAtOnce() {
+    TestBrowser b = start();
+    assertThat(login(b, "/").statusCode()).isEqualTo(302); // first fetch
+    assertThat(op.jwksFetches).hasValue(1);
+
+    op.published = List.of(op.key2); // the provider rotates between two logins a second apart
+    op.signer = c -> FakeOp.sign(op.key2, true, c);
+    clock.advance(Duration.ofSeconds(1));
+    TestBrowser b2 = api.browser();
+    HttpResponse<String> second = login(b2, "/");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(302);
+    assertLoggedIn(b2);
+    assertThat(op.jwksFetches).hasValue(2);
+
+    // That refetch was for an unknown kid: another one within the interval does not fetch again.
+    RSAKeyHolder rogue = new RSAKeyHolder(FakeOp.rsa("key-3"));
+    op.signer = c -> FakeOp.sign(rogue.key, true, c);
+    clock.advance(Duration.ofSeconds(1));
+    assertError(login(api.browser(), "/"), 403, "ID_TOKEN_INVALID");
+    assertThat(op.jwksFetches).hasValue(2);
+  }
+
   private record RSAKeyHolder(com.nimbusds.jose.jwk.RSAKey key) {}
 
   // ---- returnTo ----
@@ -209,7 +232,12 @@ class OidcLoginTest {
         "foo.bar/redirect",
         "http://evil.corp/redirect?rd=foo.bar",
         "https://evil.example",
-        ""
+        "",
+        "/a|b",
+        "/a^b",
+        "/%zz",
+        "/a<b>",
+        "/a`b"
       })
   void returnToAcceptsLocalPathsOnly(String attack) {
     TestBrowser b = start();
@@ -219,6 +247,7 @@ class OidcLoginTest {
                 + java.net.URLEncoder.encode(attack, java.nio.charset.StandardCharsets.UTF_8));
     assertError(r, 400, "INVALID_RETURN_TO");
     assertThat(r.headers().firstValue("location")).isEmpty();
+    assertThat(r.headers().firstValue("set-cookie")).isEmpty(); // no login was started
   }
 
   // ---- callback: state, transaction, replay ----
