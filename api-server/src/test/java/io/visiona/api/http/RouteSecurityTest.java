@@ -51,7 +51,7 @@ class RouteSecurityTest {
             MutableClock.startingNow(),
             Map.of("oidc.issuer", "http://127.0.0.1:1/unreachable", "oidc.client-id", "spa"));
     User u = api.app().users().upsertOnLogin("http://127.0.0.1:1/unreachable", "u", null, null, 0);
-    SessionService.Created c = api.app().sessions().create(u, null, null);
+    SessionService.Created c = api.app().sessions().create(u, null);
     sessionCookie = c.cookieValue();
   }
 
