@@ -8,6 +8,7 @@ import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
 import io.visiona.api.auth.JwksCache;
 import io.visiona.api.auth.LoginFlow;
+import io.visiona.api.auth.LoginRateLimit;
 import io.visiona.api.auth.LoginTransactions;
 import io.visiona.api.auth.OidcProvider;
 import io.visiona.api.auth.OidcSettings;
@@ -27,6 +28,7 @@ import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.limits.ClientAddress;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -107,7 +109,10 @@ public final class ApiApplication implements AutoCloseable {
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
-      new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
+      LoginRateLimit loginLimit =
+          new LoginRateLimit(
+              oidc.loginsPerAddress(), new ClientAddress(settings.trustedProxies()), clock);
+      new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
       return new ApiApplication(db, sessions, routes, serviceClient, users);
     } catch (RuntimeException e) {
       db.close();
