@@ -1,5 +1,6 @@
 package io.visiona.api;
 
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,6 +11,7 @@ import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
 import io.visiona.api.auth.JwksCache;
 import io.visiona.api.auth.LoginFlow;
+import io.visiona.api.auth.LoginRateLimit;
 import io.visiona.api.auth.LoginTransactions;
 import io.visiona.api.auth.OidcProvider;
 import io.visiona.api.auth.OidcSettings;
@@ -21,6 +23,7 @@ import io.visiona.api.device.DeviceCredentials;
 import io.visiona.api.device.DeviceRepository;
 import io.visiona.api.device.DeviceRoutes;
 import io.visiona.api.http.ApiException;
+import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.http.BoxRoutes;
@@ -39,6 +42,7 @@ import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.proxy.ProxyClient;
 import io.visiona.api.session.SessionService;
 import io.visiona.server.limits.AddressRateLimiter;
+import io.visiona.server.limits.ClientAddress;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
@@ -46,6 +50,7 @@ import io.visiona.server.signing.SignatureFilter;
 import io.visiona.server.signing.SignatureMetrics;
 import io.visiona.server.signing.SignedHttpRequests;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -146,8 +151,12 @@ public final class ApiApplication implements AutoCloseable {
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
-      new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
-      Function<ServerRequest, String> clientAddress = req -> req.remotePeer().host();
+      ClientAddress clients = new ClientAddress(settings.trustedProxies());
+      LoginRateLimit loginLimit = new LoginRateLimit(oidc.loginsPerAddress(), clients, clock);
+      new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
+      // Shown and audited: the client's address; limited under: its address or IPv6 /64.
+      Function<ServerRequest, String> clientAddress = req -> clients.of(req).getHostAddress();
+      Function<ServerRequest, String> clientKey = req -> ClientAddress.limitKey(clients.of(req));
       BoxLimitSettings limits = settings.boxLimits();
       BoxRoutes box =
           new BoxRoutes(
@@ -157,7 +166,7 @@ public final class ApiApplication implements AutoCloseable {
                   limits.maxAddresses(),
                   clock),
               new AddressRateLimiter(limits.perSecond(), limits.burst(), 1, clock),
-              clientAddress);
+              clientKey);
 
       CredentialRepository credentialRepository = new CredentialRepository(db.jdbi());
       DeviceCredentials deviceCredentials =
@@ -212,11 +221,17 @@ public final class ApiApplication implements AutoCloseable {
     }
   }
 
-  /** Adds the CSRF filter, the JSON error handlers and every {@code /api} route. */
+  /**
+   * Adds the /api response headers, the CSRF filter, the JSON error handlers and every {@code /api}
+   * route.
+   */
   public void routing(HttpRouting.Builder routing) {
     routing
+        .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
         .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
+        .error(HttpException.class, (req, res, e) -> JsonResponses.sendError(res, httpError(e)))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
@@ -251,6 +266,15 @@ public final class ApiApplication implements AutoCloseable {
 
   public Devices devices() {
     return devices;
+  }
+
+  private static ApiException httpError(HttpException e) {
+    Status status = e.status();
+    if (status.code() >= 500) {
+      LOG.warning("request failed with " + status + ": " + e.getMessage());
+    }
+    String code = status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    return new ApiException(status, code, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {

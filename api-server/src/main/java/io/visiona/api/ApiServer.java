@@ -22,9 +22,10 @@ public final class ApiServer {
         .putSocket(
             INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
         .routing(INTERNAL_SOCKET, app::internalRouting)
-        .addFeature(
-            Observability.feature(
+        .addFeatures(
+            Observability.features(
                 List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
+                List.of(INTERNAL_SOCKET),
                 List.of(lifecycle.readiness())))
         .build();
   }

@@ -9,6 +9,7 @@ import io.visiona.api.pairing.PairingSettings;
 import io.visiona.api.persistence.DatabaseSettings;
 import io.visiona.api.proxy.ProxySettings;
 import io.visiona.api.session.SessionSettings;
+import io.visiona.server.limits.TrustedProxies;
 import io.visiona.server.signing.SigningSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
 public record ApiSettings(
     String host,
     int port,
+    TrustedProxies trustedProxies,
     String internalHost,
     int internalPort,
     Duration drainGrace,
@@ -38,6 +40,7 @@ public record ApiSettings(
     return new ApiSettings(
         api.get("http.host").asString().orElse("0.0.0.0"),
         api.get("http.port").asInt().orElse(3721),
+        TrustedProxies.parse(api.get("http.trusted-proxies").asString().orElse("")),
         api.get("internal.host").asString().orElse("127.0.0.1"),
         api.get("internal.port").asInt().orElse(3722),
         api.get("drain.grace-period").as(Duration.class).orElse(Duration.ofSeconds(3)),
