@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  */
 public record BoxInfo(String name, String model, String serial, String agentVersion) {
 
-  private static final Pattern PRINTABLE = Pattern.compile("[\\p{L}\\p{N} ._:/()#+,-]*");
+  private static final Pattern PRINTABLE = Pattern.compile("[\\p{L}\\p{N} ._:/()#+,'-]*");
 
   public BoxInfo {
     name = check("name", name, 128, true);
@@ -28,7 +28,7 @@ public record BoxInfo(String name, String model, String serial, String agentVers
     if (v.length() > max || !PRINTABLE.matcher(v).matches()) {
       throw new PairingException(
           PairingException.Kind.INVALID,
-          field + " must be at most " + max + " letters, digits, spaces or ._:/()#+,-");
+          field + " must be at most " + max + " letters, digits, spaces or ._:/()#+,'-");
     }
     return v;
   }
