@@ -80,7 +80,7 @@ public final class ApiApplication implements AutoCloseable {
       LoginTransactions transactions =
           new LoginTransactions(
               new LoginTransactionRepository(db.jdbi()),
-              new SignedCookies(settings.session().keys()),
+              new SignedCookies(settings.session().keys(), clock),
               cookies.name(LoginTransactions.COOKIE),
               oidc,
               clock);
