@@ -5,6 +5,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
+import io.visiona.server.ListeningLog;
 import io.visiona.server.logging.ShutdownLogging;
 import java.time.Clock;
 import java.util.logging.Logger;
@@ -32,6 +33,8 @@ public final class ApiMain {
     ApiApplication app = ApiApplication.create(settings, Clock.systemUTC());
     WebServer server = ApiServer.create(settings, lifecycle, app).start();
     lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
+    ListeningLog.bound("http", server.port());
+    ListeningLog.bound("internal", server.port(ApiServer.INTERNAL_SOCKET));
     LOG.info(
         "api-server up: http on "
             + server.port()

@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
+import io.visiona.server.ListeningLog;
 import io.visiona.server.logging.ShutdownLogging;
 import java.time.Clock;
 import java.util.logging.Logger;
@@ -37,6 +38,8 @@ public final class ProxyMain {
     // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the
     // listeners stop and the remaining tunnels are closed.
     Lifecycle.atExit(settings.drainGrace(), () -> proxy.drainAndStop(settings.drainGrace()));
+    ListeningLog.bound("tunnel", proxy.tunnelPort());
+    ListeningLog.bound("internal", proxy.internalPort());
     LOG.info(
         "remote-proxy up: tunnels on "
             + proxy.tunnelPort()

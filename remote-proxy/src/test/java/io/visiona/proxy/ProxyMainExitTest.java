@@ -3,10 +3,16 @@ package io.visiona.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visiona.proxy.support.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +37,27 @@ class ProxyMainExitTest {
         List.of("--config", CONFIG.toString()),
         PORTS,
         dir.resolve(name + ".log"));
+  }
+
+  @Test
+  void portZeroListenersReportTheirBoundPorts() throws Exception {
+    try (ServerProcess proxy = start("ports")) {
+      proxy.awaitLine("remote-proxy up", Duration.ofSeconds(60));
+      Matcher internal = Pattern.compile("listening: internal (\\d+)").matcher(proxy.output());
+      Matcher tunnel = Pattern.compile("listening: tunnel (\\d+)").matcher(proxy.output());
+      assertThat(internal.find()).as(proxy.output()).isTrue();
+      assertThat(tunnel.find()).as(proxy.output()).isTrue();
+      assertThat(tunnel.group(1)).isNotEqualTo("0").isNotEqualTo(internal.group(1));
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + internal.group(1) + "/observe/health/ready"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
