@@ -1,6 +1,5 @@
 package io.visiona.api;
 
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.visiona.api.auth.AuthRoutes;
 import io.visiona.api.auth.IdTokenValidator;
@@ -13,11 +12,9 @@ import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
-import io.visiona.api.http.JsonResponses;
 import io.visiona.api.http.SessionAuthenticator;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.Database;
@@ -25,6 +22,9 @@ import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -116,14 +116,12 @@ public final class ApiApplication implements AutoCloseable {
   public void routing(HttpRouting.Builder routing) {
     routing
         .addFilter(new CsrfFilter())
-        .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        .error(ApiError.class, (req, res, e) -> ErrorEnvelope.send(res, e))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
               LOG.log(Level.WARNING, "unhandled error on " + req.path().path(), e);
-              JsonResponses.sendError(
-                  res,
-                  new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
+              ErrorEnvelope.send(res, new ApiError(ErrorCode.INTERNAL, "internal error"));
             });
     routes.applyTo(routing);
   }

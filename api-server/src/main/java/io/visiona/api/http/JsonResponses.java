@@ -4,11 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 
-/** Writes JSON bodies and the error envelope. */
+/** Writes JSON bodies; errors go through server-support's {@code ErrorEnvelope}. */
 public final class JsonResponses {
 
   private JsonResponses() {}
@@ -18,19 +16,5 @@ public final class JsonResponses {
     res.header(HeaderValues.CONTENT_TYPE_JSON);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     res.send(body.toString());
-  }
-
-  public static JsonObject error(String code, String message) {
-    return Json.createObjectBuilder()
-        .add(
-            "error",
-            Json.createObjectBuilder()
-                .add("code", code)
-                .add("message", message == null ? "" : message))
-        .build();
-  }
-
-  public static void sendError(ServerResponse res, ApiException e) {
-    send(res, e.status(), error(e.code(), e.getMessage()));
   }
 }
