@@ -1,17 +1,22 @@
 package io.visiona.api;
 
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 import io.visiona.api.auth.AuthRoutes;
 import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
 import io.visiona.api.auth.JwksCache;
 import io.visiona.api.auth.LoginFlow;
+import io.visiona.api.auth.LoginRateLimit;
 import io.visiona.api.auth.LoginTransactions;
 import io.visiona.api.auth.OidcProvider;
 import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
+import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
@@ -25,7 +30,9 @@ import io.visiona.api.session.SessionService;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
+import io.visiona.server.limits.ClientAddress;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -104,7 +111,10 @@ public final class ApiApplication implements AutoCloseable {
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
-      new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
+      LoginRateLimit loginLimit =
+          new LoginRateLimit(
+              oidc.loginsPerAddress(), new ClientAddress(settings.trustedProxies()), clock);
+      new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
       return new ApiApplication(db, sessions, routes, serviceClient, users);
     } catch (RuntimeException e) {
       db.close();
@@ -112,11 +122,17 @@ public final class ApiApplication implements AutoCloseable {
     }
   }
 
-  /** Adds the CSRF filter, the JSON error handlers and every {@code /api} route. */
+  /**
+   * Adds the /api response headers, the CSRF filter, the JSON error handlers and every {@code /api}
+   * route.
+   */
   public void routing(HttpRouting.Builder routing) {
     routing
+        .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
         .error(ApiError.class, (req, res, e) -> ErrorEnvelope.send(res, e))
+        // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
+        .error(HttpException.class, (req, res, e) -> httpError(res, e))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
@@ -124,6 +140,14 @@ public final class ApiApplication implements AutoCloseable {
               ErrorEnvelope.send(res, new ApiError(ErrorCode.INTERNAL, "internal error"));
             });
     routes.applyTo(routing);
+  }
+
+  private static void httpError(ServerResponse res, HttpException e) {
+    Status status = e.status();
+    if (status.code() >= 500) {
+      LOG.warning("request failed with " + status + ": " + e.getMessage());
+    }
+    ErrorEnvelope.send(res, status, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {

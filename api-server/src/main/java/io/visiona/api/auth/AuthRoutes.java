@@ -15,6 +15,7 @@ import io.visiona.api.session.ActiveSession;
 import io.visiona.api.session.SessionService;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -33,16 +34,19 @@ public final class AuthRoutes {
   private final SessionService sessions;
   private final LoginTransactions transactions;
   private final CookieWriter cookies;
+  private final LoginRateLimit loginLimit;
 
   public AuthRoutes(
       LoginFlow flow,
       SessionService sessions,
       LoginTransactions transactions,
-      CookieWriter cookies) {
+      CookieWriter cookies,
+      LoginRateLimit loginLimit) {
     this.flow = flow;
     this.sessions = sessions;
     this.transactions = transactions;
     this.cookies = cookies;
+    this.loginLimit = loginLimit;
   }
 
   public void register(ApiRoutes routes) {
@@ -56,6 +60,12 @@ public final class AuthRoutes {
   }
 
   private void login(ServerRequest req, ServerResponse res) {
+    Optional<ApiError> refused = loginLimit.acquire(req);
+    if (refused.isPresent()) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(loginLimit.retryAfterSeconds()));
+      ErrorEnvelope.send(res, refused.get());
+      return;
+    }
     LoginFlow.LoginRedirect r =
         flow.login(cookie(req, transactions.cookieName()), query(req, "returnTo"));
     redirect(
@@ -86,7 +96,7 @@ public final class AuthRoutes {
     if (!f.browserHasMorePendingLogins()) {
       setCookies.add(cookies.clear(transactions.cookieName(), SameSite.LAX));
     }
-    redirect(res, URI.create(f.returnTo()), setCookies);
+    redirect(res, ReturnTo.location(f.returnTo()), setCookies);
   }
 
   private void me(ActiveSession s, ServerRequest req, ServerResponse res) {

@@ -6,7 +6,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonStructure;
 
-/** Writes JSON bodies; errors go through server-support's {@code ErrorEnvelope}. */
+/**
+ * Writes JSON bodies (errors: server-support's {@code ErrorEnvelope}, which sets the same headers).
+ * Sets its own {@code Cache-Control} and {@code X-Content-Type-Options}: Helidon resets the headers
+ * before an error handler runs, so those set by {@link ApiResponseHeaders} are gone by then.
+ */
 public final class JsonResponses {
 
   private JsonResponses() {}
@@ -15,6 +19,7 @@ public final class JsonResponses {
     res.status(status);
     res.header(HeaderValues.CONTENT_TYPE_JSON);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header(ApiResponseHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
     res.send(body.toString());
   }
 }

@@ -1,6 +1,7 @@
 package io.visiona.server.errors;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -28,6 +29,8 @@ public final class ErrorEnvelope {
   public static final String JSON = "application/json";
   private static final HeaderName CODE_HEADER = HeaderNames.create("Visiona-Error-Code");
   private static final HeaderName MESSAGE_HEADER = HeaderNames.create("Visiona-Error-Message");
+  private static final Header NOSNIFF =
+      HeaderValues.create(HeaderNames.create("X-Content-Type-Options"), "nosniff");
   private static final Pattern CODED = Pattern.compile("^([A-Z][A-Z0-9_]{1,63}): (.*)$");
 
   private ErrorEnvelope() {}
@@ -43,12 +46,26 @@ public final class ErrorEnvelope {
         .toString();
   }
 
-  /** Answers {@code code}'s status with the envelope; never cached. */
+  /** Answers {@code code}'s status with the envelope. */
   public static void send(ServerResponse res, ErrorCode code, String message) {
-    res.status(code.status());
+    write(res, code.status(), code.code(), message);
+  }
+
+  /** Answers an error that has only a status (Helidon's own refusals) with its generic code. */
+  public static void send(ServerResponse res, Status status, String message) {
+    write(res, status, ErrorCode.forStatus(status), message);
+  }
+
+  /**
+   * Never cached, never sniffed. Set here because Helidon resets the headers before an error
+   * handler runs, so headers set by a filter are gone by then.
+   */
+  private static void write(ServerResponse res, Status status, String code, String message) {
+    res.status(status);
     res.header(HeaderNames.CONTENT_TYPE, JSON);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(json(code.code(), message).getBytes(StandardCharsets.UTF_8));
+    res.header(NOSNIFF);
+    res.send(json(code, message).getBytes(StandardCharsets.UTF_8));
   }
 
   public static void send(ServerResponse res, ApiError e) {
