@@ -4,6 +4,7 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.visiona.api.audit.AuditRetention;
 import io.visiona.api.audit.AuditRoutes;
 import io.visiona.api.auth.AuthRoutes;
@@ -22,14 +23,12 @@ import io.visiona.api.device.CredentialRepository;
 import io.visiona.api.device.DeviceCredentials;
 import io.visiona.api.device.DeviceRepository;
 import io.visiona.api.device.DeviceRoutes;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
-import io.visiona.api.http.JsonResponses;
 import io.visiona.api.http.SessionAuthenticator;
 import io.visiona.api.internal.AgentVerifyService;
 import io.visiona.api.pairing.PairingRoutes;
@@ -41,6 +40,9 @@ import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.proxy.ProxyClient;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.limits.AddressRateLimiter;
 import io.visiona.server.limits.ClientAddress;
 import io.visiona.server.routes.RouteTable;
@@ -127,7 +129,7 @@ public final class ApiApplication implements AutoCloseable {
       LoginTransactions transactions =
           new LoginTransactions(
               new LoginTransactionRepository(db.jdbi()),
-              new SignedCookies(settings.session().keys()),
+              new SignedCookies(settings.session().keys(), clock),
               cookies.name(LoginTransactions.COOKIE),
               oidc,
               clock);
@@ -229,16 +231,14 @@ public final class ApiApplication implements AutoCloseable {
     routing
         .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
-        .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        .error(ApiError.class, (req, res, e) -> ErrorEnvelope.send(res, e))
         // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
-        .error(HttpException.class, (req, res, e) -> JsonResponses.sendError(res, httpError(e)))
+        .error(HttpException.class, (req, res, e) -> httpError(res, e))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
               LOG.log(Level.WARNING, "unhandled error on " + req.path().path(), e);
-              JsonResponses.sendError(
-                  res,
-                  new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
+              ErrorEnvelope.send(res, new ApiError(ErrorCode.INTERNAL, "internal error"));
             });
     box.applyTo(routing);
     routes.applyTo(routing);
@@ -268,13 +268,12 @@ public final class ApiApplication implements AutoCloseable {
     return devices;
   }
 
-  private static ApiException httpError(HttpException e) {
+  private static void httpError(ServerResponse res, HttpException e) {
     Status status = e.status();
     if (status.code() >= 500) {
       LOG.warning("request failed with " + status + ": " + e.getMessage());
     }
-    String code = status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-    return new ApiException(status, code, status.reasonPhrase().toLowerCase(Locale.ROOT));
+    ErrorEnvelope.send(res, status, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {

@@ -4,11 +4,12 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.session.ActiveSession;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -70,10 +71,8 @@ public final class AuditRoutes {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new ApiException(
-          Status.BAD_REQUEST_400,
-          "BAD_REQUEST",
-          name + " must be a whole number from " + min + " to " + max);
+      throw new ApiError(
+          ErrorCode.BAD_REQUEST, name + " must be a whole number from " + min + " to " + max);
     }
   }
 }

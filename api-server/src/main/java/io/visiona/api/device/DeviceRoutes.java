@@ -5,7 +5,6 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.JsonBodies;
@@ -15,6 +14,8 @@ import io.visiona.api.pairing.PairingException;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.proxy.ProxyClient;
 import io.visiona.api.session.ActiveSession;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -87,13 +88,12 @@ public final class DeviceRoutes {
   private void rename(ActiveSession session, ServerRequest req, ServerResponse res) {
     String name =
         JsonBodies.string(JsonBodies.object(req), "name")
-            .orElseThrow(
-                () -> new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", "name is required"));
+            .orElseThrow(() -> new ApiError(ErrorCode.BAD_REQUEST, "name is required"));
     String checked;
     try {
       checked = new BoxInfo(name, null, null, null).name();
     } catch (PairingException e) {
-      throw new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", e.getMessage());
+      throw new ApiError(ErrorCode.BAD_REQUEST, e.getMessage());
     }
     String id = id(req);
     if (!devices.rename(session.user().id(), id, checked)) {
@@ -138,7 +138,7 @@ public final class DeviceRoutes {
     String id = id(req);
     String cid = req.path().pathParameters().get("cid");
     if (!credentials.revoke(session.user().id(), id, cid, clock.millis())) {
-      throw new ApiException(Status.NOT_FOUND_404, "CREDENTIAL_NOT_FOUND", "no such credential");
+      throw new ApiError(ErrorCode.CREDENTIAL_NOT_FOUND, "no such credential");
     }
     audit.record(
         session.user().id(),
@@ -159,8 +159,7 @@ public final class DeviceRoutes {
     Optional<DeviceCredentials.Issued> next = verifier.rotate(presented);
     if (next.isEmpty()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-      throw new ApiException(
-          Status.UNAUTHORIZED_401, "UNAUTHORIZED", "unknown, expired or revoked credential");
+      throw new ApiError(ErrorCode.UNAUTHORIZED, "unknown, expired or revoked credential");
     }
     DeviceCredentials.Issued issued = next.get();
     audit.record(
@@ -189,8 +188,8 @@ public final class DeviceRoutes {
     return req.path().pathParameters().get("id");
   }
 
-  private static ApiException notFound() {
-    return new ApiException(Status.NOT_FOUND_404, "DEVICE_NOT_FOUND", "no such device");
+  private static ApiError notFound() {
+    return new ApiError(ErrorCode.DEVICE_NOT_FOUND, "no such device");
   }
 
   private static JsonObjectBuilder describe(

@@ -2,10 +2,11 @@ package io.visiona.api.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.limits.AddressRateLimiter;
 import io.visiona.server.routes.RouteTable;
 import java.util.ArrayList;
@@ -53,14 +54,16 @@ public final class BoxRoutes {
   private Handler limited(Handler handler) {
     return (req, res) -> {
       if (!overall.tryAcquire(EVERYONE)) {
+        // Sent here, not thrown: an error handler would drop Retry-After.
         res.header(HeaderNames.RETRY_AFTER, "1");
-        throw new ApiException(
-            Status.SERVICE_UNAVAILABLE_503, "BUSY", "too many requests from boxes; retry shortly");
+        ErrorEnvelope.send(
+            res, ErrorCode.OVERLOADED, "too many requests from boxes; retry shortly");
+        return;
       }
       if (!perAddress.tryAcquire(clientKey.apply(req))) {
         res.header(HeaderNames.RETRY_AFTER, "10");
-        throw new ApiException(
-            Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED", "too many requests from this address");
+        ErrorEnvelope.send(res, ErrorCode.RATE_LIMITED, "too many requests from this address");
+        return;
       }
       handler.handle(req, res);
     };

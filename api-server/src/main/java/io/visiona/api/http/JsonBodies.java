@@ -1,7 +1,8 @@
 package io.visiona.api.http;
 
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -34,10 +35,7 @@ public final class JsonBodies {
       throw new UncheckedIOException(e);
     }
     if (body.length > MAX_BYTES) {
-      throw new ApiException(
-          Status.REQUEST_ENTITY_TOO_LARGE_413,
-          "BODY_TOO_LARGE",
-          "body over " + MAX_BYTES + " bytes");
+      throw new ApiError(ErrorCode.BODY_TOO_LARGE, "body over " + MAX_BYTES + " bytes");
     }
     if (body.length == 0) {
       return JsonValue.EMPTY_JSON_OBJECT;
@@ -46,7 +44,7 @@ public final class JsonBodies {
       return Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8)))
           .readObject();
     } catch (JsonException | IllegalStateException e) {
-      throw new ApiException(Status.BAD_REQUEST_400, "BAD_JSON", "the body must be a JSON object");
+      throw new ApiError(ErrorCode.BAD_JSON, "the body must be a JSON object");
     }
   }
 
@@ -59,6 +57,6 @@ public final class JsonBodies {
     if (v instanceof JsonString s) {
       return Optional.of(s.getString());
     }
-    throw new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", name + " must be a string");
+    throw new ApiError(ErrorCode.BAD_REQUEST, name + " must be a string");
   }
 }

@@ -9,6 +9,8 @@ import io.visiona.api.device.CredentialToken;
 import io.visiona.api.device.DeviceCredentials;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.persistence.AuditLog;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.signing.VerifiedRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -43,18 +45,12 @@ public final class AgentVerifyService implements HttpService {
   private void verify(ServerRequest req, ServerResponse res) {
     VerifiedRequest signed = VerifiedRequest.of(req);
     if (req.headers().contentLength().orElse(0) > MAX_BODY) {
-      JsonResponses.send(
-          res,
-          Status.REQUEST_ENTITY_TOO_LARGE_413,
-          JsonResponses.error("BODY_TOO_LARGE", "body over " + MAX_BODY + " bytes"));
+      ErrorEnvelope.send(res, ErrorCode.BODY_TOO_LARGE, "body over " + MAX_BODY + " bytes");
       return;
     }
     Optional<String> credential = credential(signed.bodyAsString());
     if (credential.isEmpty()) {
-      JsonResponses.send(
-          res,
-          Status.BAD_REQUEST_400,
-          JsonResponses.error("BAD_REQUEST", "expected {\"credential\":\"...\"}"));
+      ErrorEnvelope.send(res, ErrorCode.BAD_REQUEST, "expected {\"credential\":\"...\"}");
       return;
     }
     Optional<DeviceCredentials.Identity> identity = credentials.verify(credential.get());
@@ -62,10 +58,7 @@ public final class AgentVerifyService implements HttpService {
       // Audited only for a well-formed credential: a flood of garbage must not fill the log.
       CredentialToken.parse(credential.get())
           .ifPresent(t -> audit.record(null, "agent.verify_refused", "credential " + t.id(), null));
-      JsonResponses.send(
-          res,
-          Status.UNAUTHORIZED_401,
-          JsonResponses.error("UNAUTHORIZED", "unknown, expired or revoked credential"));
+      ErrorEnvelope.send(res, ErrorCode.UNAUTHORIZED, "unknown, expired or revoked credential");
       return;
     }
     JsonResponses.send(

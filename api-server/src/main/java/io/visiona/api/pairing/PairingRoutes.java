@@ -4,12 +4,13 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.JsonBodies;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.session.ActiveSession;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -157,16 +158,16 @@ public final class PairingRoutes {
     }
   }
 
-  static ApiException toApi(PairingException e) {
-    String code =
+  static ApiError toApi(PairingException e) {
+    ErrorCode code =
         switch (e.kind()) {
-          case NOT_FOUND -> "PAIRING_NOT_FOUND";
-          case TOO_MANY_WRONG_CODES -> "TOO_MANY_WRONG_CODES";
-          case ALREADY_DECIDED -> "PAIRING_ALREADY_DECIDED";
-          case TOO_MANY_PENDING -> "TOO_MANY_PAIRINGS";
-          case BUSY -> "PAIRING_BUSY";
-          case INVALID -> "BAD_REQUEST";
+          case NOT_FOUND -> ErrorCode.PAIRING_NOT_FOUND;
+          case TOO_MANY_WRONG_CODES -> ErrorCode.TOO_MANY_WRONG_CODES;
+          case ALREADY_DECIDED -> ErrorCode.PAIRING_ALREADY_DECIDED;
+          case TOO_MANY_PENDING -> ErrorCode.TOO_MANY_PAIRINGS;
+          case BUSY -> ErrorCode.PAIRING_BUSY;
+          case INVALID -> ErrorCode.BAD_REQUEST;
         };
-    return new ApiException(Status.create(e.kind().status()), code, e.getMessage());
+    return new ApiError(code, e.getMessage());
   }
 }

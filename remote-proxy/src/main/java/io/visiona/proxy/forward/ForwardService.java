@@ -1,20 +1,23 @@
 package io.visiona.proxy.forward;
 
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.proxy.http.ApiError;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelException;
 import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.signing.VerifiedRequest;
 import io.visiona.tunnel.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,7 +54,7 @@ public final class ForwardService implements HttpService {
 
   private void forward(ServerRequest req, ServerResponse res) {
     if (draining.getAsBoolean()) {
-      fail(res, Status.SERVICE_UNAVAILABLE_503, TunnelException.DRAINING, "proxy is draining");
+      fail(res, ErrorCode.DRAINING, "proxy is draining");
       return;
     }
     ForwardRequest request;
@@ -66,12 +69,8 @@ public final class ForwardService implements HttpService {
     try {
       stream = registry.openStream(request.deviceId());
     } catch (TunnelException e) {
-      Status status =
-          e.code().equals(TunnelException.DISCONNECTED)
-                  || e.code().equals(TunnelException.OPEN_FAILED)
-              ? Status.BAD_GATEWAY_502
-              : Status.SERVICE_UNAVAILABLE_503;
-      fail(res, status, e.code(), e.getMessage());
+      // The tunnel's codes are in the table, with their status (502 or 503).
+      fail(res, ErrorCode.valueOf(e.code()), e.getMessage());
       return;
     }
     ForwardResponse response;
@@ -79,17 +78,19 @@ public final class ForwardService implements HttpService {
       response = exchange.exchange(stream, request, deadline);
     } catch (ForwardFailure f) {
       stream.reset();
-      fail(res, f.status(), f.code(), f.getMessage());
+      fail(res, f.code(), f.getMessage());
       return;
     }
     stream.close();
     metrics.forwardOutcome("ok");
-    JsonErrors.sendJson(res, Status.OK_200, toJson(response));
+    res.status(Status.OK_200);
+    res.header(HeaderValues.CONTENT_TYPE_JSON);
+    res.send(toJson(response).getBytes(StandardCharsets.UTF_8));
   }
 
-  private void fail(ServerResponse res, Status status, String code, String message) {
-    metrics.forwardOutcome(code);
-    JsonErrors.send(res, status, code, message);
+  private void fail(ServerResponse res, ErrorCode code, String message) {
+    metrics.forwardOutcome(code.code());
+    ErrorEnvelope.send(res, code, message);
   }
 
   static String toJson(ForwardResponse r) {
