@@ -2,6 +2,7 @@ package io.visiona.tunnel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
 
@@ -163,6 +164,10 @@ public final class Splice {
         to.closeWrite();
         completed = true;
       } catch (IOException e) {
+        if (e instanceof InterruptedIOException) {
+          // An interrupt that landed in a blocking write or half-close: keep it for run()'s caller.
+          Thread.currentThread().interrupt();
+        }
         from.abort();
         to.abort();
       }
