@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,20 @@ public final class JsonErrors {
    * through to routing and become a 404).
    */
   public static RequestException refusal(Status status, String code, String message) {
+    return refusalBuilder(status, code, message).build();
+  }
+
+  /** {@link #refusal} with {@code Retry-After} (whole seconds, rounded up). */
+  public static RequestException refusal(
+      Status status, String code, String message, Duration retryAfter) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return refusalBuilder(status, code, message)
+        .header(HeaderValues.create(HeaderNames.RETRY_AFTER, seconds))
+        .build();
+  }
+
+  private static RequestException.Builder refusalBuilder(
+      Status status, String code, String message) {
     // Helidon 4.2 does not pass the message of an exception thrown during an upgrade to the direct
     // handler, but it does pass the headers: code and message travel in two internal headers that
     // the handler turns into the body and removes.
@@ -76,8 +91,7 @@ public final class JsonErrors {
         .message(coded(code, message))
         .safeMessage(true)
         .header(HeaderValues.create(CODE_HEADER, code))
-        .header(HeaderValues.create(MESSAGE_HEADER, message))
-        .build();
+        .header(HeaderValues.create(MESSAGE_HEADER, message));
   }
 
   /** Turns {@link ApiError} thrown by handlers into the envelope. */
