@@ -16,11 +16,7 @@ import io.visiona.proxy.auth.TimedAuthenticator;
 import io.visiona.proxy.forward.ForwardService;
 import io.visiona.proxy.http.ApiError;
 import io.visiona.proxy.http.JsonErrors;
-import io.visiona.proxy.internal.DenyAllInternalAuth;
-import io.visiona.proxy.internal.InternalAuth;
-import io.visiona.proxy.internal.InternalAuthFilter;
 import io.visiona.proxy.internal.SessionsService;
-import io.visiona.proxy.internal.SignedInternalAuth;
 import io.visiona.proxy.link.LinkEndpoint;
 import io.visiona.proxy.link.LinkSessions;
 import io.visiona.proxy.metrics.ProxyMetrics;
@@ -31,16 +27,24 @@ import io.visiona.proxy.tunnel.TunnelSettings;
 import io.visiona.proxy.ws.BoundedParallel;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.PublicPaths;
+import io.visiona.server.signing.RejectReason;
+import io.visiona.server.signing.RequestVerifier;
+import io.visiona.server.signing.SignatureFilter;
 import io.visiona.server.signing.SignatureMetrics;
 import io.visiona.server.signing.SignedHttpRequests;
+import io.visiona.server.signing.SignedUpgrade;
 import io.visiona.server.signing.SigningSettings;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * remote-proxy assembled: the public tunnel listener ({@code /v1/tunnel}) and the private internal
@@ -50,7 +54,7 @@ public final class ProxyServer {
 
   public static final String INTERNAL_SOCKET = "internal";
   static final String TUNNEL_PATH = "/v1/tunnel";
-  static final String LINK_PATH = "/internal/link";
+  public static final String LINK_PATH = "/internal/link";
   private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
 
   /**
@@ -66,6 +70,7 @@ public final class ProxyServer {
   private final AddressLimitedAuthenticator upgradeAuthenticator;
   private final TunnelRegistry registry;
   private final LinkSessions links = new LinkSessions();
+  private final RouteTable internalRoutes = new RouteTable();
   private final ProxyMetrics metrics;
   private final WebServer server;
 
@@ -73,7 +78,7 @@ public final class ProxyServer {
       ProxySettings settings,
       Lifecycle lifecycle,
       AgentAuthenticator authenticator,
-      InternalAuth internalAuth) {
+      Optional<RequestVerifier> internalVerifier) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.authenticator =
@@ -86,16 +91,19 @@ public final class ProxyServer {
             Clock.systemUTC());
     this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
     this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
-    this.server = webServer(internalAuth);
+    this.server = webServer(internalVerifier);
   }
 
-  /** The proxy with the given agent authenticator and internal-request authentication. */
+  /**
+   * The proxy with the given agent authenticator and the verifier of internal requests (signed by
+   * the api-server); without a verifier every internal request and relay link is refused.
+   */
   public static ProxyServer create(
       ProxySettings settings,
       Lifecycle lifecycle,
       AgentAuthenticator authenticator,
-      InternalAuth internalAuth) {
-    return new ProxyServer(settings, lifecycle, authenticator, internalAuth);
+      Optional<RequestVerifier> internalVerifier) {
+    return new ProxyServer(settings, lifecycle, authenticator, internalVerifier);
   }
 
   /** {@link #production(ProxySettings, Optional, Lifecycle)} without signing keys. */
@@ -119,15 +127,8 @@ public final class ProxyServer {
                 (method, uri, body) -> {
                   throw new IllegalStateException("request signing keys are not configured");
                 });
-    InternalAuth internalAuth =
-        signing
-            .<InternalAuth>map(
-                s ->
-                    new SignedInternalAuth(
-                        s.verifier(Direction.API_TO_PROXY, clock),
-                        internalBodyLimit(settings),
-                        SignatureMetrics.counter(Direction.API_TO_PROXY)))
-            .orElseGet(DenyAllInternalAuth::new);
+    Optional<RequestVerifier> internalVerifier =
+        signing.map(s -> s.verifier(Direction.API_TO_PROXY, clock));
     AgentAuthenticator api =
         new ApiServerAuthenticator(
             HttpClient.newBuilder().connectTimeout(settings.auth().timeout()).build(),
@@ -142,7 +143,7 @@ public final class ProxyServer {
             settings.auth().refusalCacheTtl(),
             settings.auth().refusalCacheMaxEntries(),
             Clock.systemUTC());
-    return create(settings, lifecycle, cached, internalAuth);
+    return create(settings, lifecycle, cached, internalVerifier);
   }
 
   /** The largest body an internal endpoint takes (forward/http), which the signature covers. */
@@ -150,7 +151,22 @@ public final class ProxyServer {
     return settings.forward().maxRequestJson();
   }
 
-  private WebServer webServer(InternalAuth internalAuth) {
+  private WebServer webServer(Optional<RequestVerifier> internalVerifier) {
+    Consumer<RejectReason> onReject = this::internalAuthFailure;
+    SignatureFilter signatures =
+        internalVerifier
+            .map(
+                v ->
+                    SignatureFilter.verifying(
+                        v, internalBodyLimit(settings), onReject, PublicPaths.OBSERVE))
+            .orElseGet(
+                () ->
+                    SignatureFilter.denyingAll(
+                        Direction.API_TO_PROXY, onReject, PublicPaths.OBSERVE));
+    SignedUpgrade linkUpgrades =
+        internalVerifier
+            .map(v -> new SignedUpgrade(v, onReject))
+            .orElseGet(() -> SignedUpgrade.denyingAll(Direction.API_TO_PROXY, onReject));
     TunnelSettings tunnel = settings.tunnel();
     return WebServer.builder()
         .host(settings.tunnelHost())
@@ -203,25 +219,43 @@ public final class ProxyServer {
                                 LINK_PATH,
                                 () ->
                                     new LinkEndpoint(
-                                        internalAuth,
+                                        linkUpgrades,
                                         settings.link(),
                                         registry,
                                         metrics,
                                         links,
                                         lifecycle::draining)))
-                    .routing(internalRouting(internalAuth)))
+                    .routing(internalRouting(signatures)))
         .addFeature(Observability.feature(List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness())))
         .build();
   }
 
-  private HttpRouting.Builder internalRouting(InternalAuth internalAuth) {
-    return HttpRouting.builder()
-        .addFilter(new InternalAuthFilter(internalAuth, metrics))
+  /** Refused internal requests and relay-link upgrades, counted under both metric names. */
+  private void internalAuthFailure(RejectReason reason) {
+    SIGNATURE_REJECTIONS.accept(reason);
+    metrics.authFailure("signature_" + reason.name().toLowerCase(Locale.ROOT));
+  }
+
+  private static final Consumer<RejectReason> SIGNATURE_REJECTIONS =
+      SignatureMetrics.counter(Direction.API_TO_PROXY);
+
+  private HttpRouting.Builder internalRouting(SignatureFilter signatures) {
+    HttpRouting.Builder routing = signatures.addTo(HttpRouting.builder());
+    internalRoutes
+        .recording(routing)
         .register("/internal", new SessionsService(registry, authenticator))
         .register(
             "/internal",
-            new ForwardService(registry, settings.forward(), metrics, lifecycle::draining))
-        .error(ApiError.class, JsonErrors.handler());
+            new ForwardService(registry, settings.forward(), metrics, lifecycle::draining));
+    return routing.error(ApiError.class, JsonErrors.handler());
+  }
+
+  /**
+   * The HTTP routes of the internal listener as registered (the relay link, a WebSocket route, is
+   * {@link #LINK_PATH}); every one of them is behind the signature filter.
+   */
+  public RouteTable internalRoutes() {
+    return internalRoutes;
   }
 
   private static void notFound(io.helidon.webserver.http.ServerResponse res) {

@@ -7,10 +7,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.visiona.proxy.http.ApiError;
 import io.visiona.proxy.http.JsonErrors;
-import io.visiona.proxy.internal.RequestBodies;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelException;
 import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.server.signing.VerifiedRequest;
 import io.visiona.tunnel.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -56,9 +56,7 @@ public final class ForwardService implements HttpService {
     }
     ForwardRequest request;
     try {
-      request =
-          ForwardRequest.parse(
-              RequestBodies.read(req, settings.maxRequestJson()), settings.maxRequestBody());
+      request = ForwardRequest.parse(VerifiedRequest.of(req).body(), settings.maxRequestBody());
     } catch (ApiError e) {
       metrics.forwardOutcome(e.code());
       throw e;

@@ -6,10 +6,9 @@ import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.visiona.proxy.http.JsonErrors;
-import io.visiona.proxy.internal.InternalAuth;
-import io.visiona.proxy.internal.RequestTarget;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.ws.YamuxWebSocket;
+import io.visiona.server.signing.SignedUpgrade;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
 import java.util.Optional;
@@ -23,9 +22,7 @@ import java.util.logging.Logger;
 public final class LinkEndpoint implements WsListener {
 
   private static final Logger LOG = Logger.getLogger(LinkEndpoint.class.getName());
-  private static final byte[] NO_BODY = new byte[0];
-
-  private final InternalAuth auth;
+  private final SignedUpgrade auth;
   private final LinkSettings settings;
   private final LinkStreamHandler handler;
   private final ProxyMetrics metrics;
@@ -34,7 +31,7 @@ public final class LinkEndpoint implements WsListener {
   private YamuxWebSocket connection;
 
   public LinkEndpoint(
-      InternalAuth auth,
+      SignedUpgrade auth,
       LinkSettings settings,
       io.visiona.proxy.tunnel.TunnelRegistry registry,
       ProxyMetrics metrics,
@@ -50,17 +47,8 @@ public final class LinkEndpoint implements WsListener {
 
   @Override
   public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-    InternalAuth.Verdict v =
-        auth.verify(prologue.method().text(), RequestTarget.of(prologue), headers, NO_BODY);
-    if (!v.accepted()) {
-      metrics.authFailure(v.reason());
-      LOG.warning("refused relay link upgrade: " + v.reason());
-      Status status = Status.create(v.status());
-      throw JsonErrors.refusal(
-          status,
-          v.status() == 401 ? "UNAUTHORIZED" : JsonErrors.codeFor(status),
-          v.status() == 401 ? "request not authenticated" : "request refused");
-    }
+    auth.require(
+        prologue, headers); // throws the refusal (401, or 503 when the replay cache is full)
     if (draining.getAsBoolean()) {
       // The api-server redials elsewhere; a link to this proxy would be cut within seconds.
       throw JsonErrors.refusal(

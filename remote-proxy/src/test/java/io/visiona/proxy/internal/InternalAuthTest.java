@@ -67,11 +67,9 @@ class InternalAuthTest {
         new ProxyFixture(
             settings,
             new MapAuthenticator(),
-            new SignedInternalAuth(
+            java.util.Optional.of(
                 new io.visiona.server.signing.RequestVerifier(
-                    Direction.API_TO_PROXY, proxyRing(), proxyClock, Duration.ofMinutes(5), 1000),
-                io.visiona.proxy.ProxyServer.internalBodyLimit(settings),
-                reason -> {}));
+                    Direction.API_TO_PROXY, proxyRing(), proxyClock, Duration.ofMinutes(5), 1000)));
   }
 
   @AfterEach

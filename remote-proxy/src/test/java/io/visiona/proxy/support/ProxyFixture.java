@@ -3,8 +3,6 @@ package io.visiona.proxy.support;
 import io.visiona.proxy.ProxyServer;
 import io.visiona.proxy.ProxySettings;
 import io.visiona.proxy.auth.AgentAuthenticator;
-import io.visiona.proxy.internal.InternalAuth;
-import io.visiona.proxy.internal.SignedInternalAuth;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.RequestSigner;
@@ -20,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,8 +39,9 @@ public final class ProxyFixture implements AutoCloseable {
     this(settings, agents, verifying(settings, Clock.systemUTC()));
   }
 
-  public ProxyFixture(ProxySettings settings, MapAuthenticator agents, InternalAuth internalAuth) {
-    this(settings, (AgentAuthenticator) agents, agents, internalAuth);
+  public ProxyFixture(
+      ProxySettings settings, MapAuthenticator agents, Optional<RequestVerifier> internalVerifier) {
+    this(settings, (AgentAuthenticator) agents, agents, internalVerifier);
   }
 
   public ProxyFixture(ProxySettings settings, AgentAuthenticator authenticator) {
@@ -52,18 +52,20 @@ public final class ProxyFixture implements AutoCloseable {
       ProxySettings settings,
       AgentAuthenticator authenticator,
       MapAuthenticator agents,
-      InternalAuth internalAuth) {
+      Optional<RequestVerifier> internalVerifier) {
     this.agents = agents;
-    this.proxy = ProxyServer.create(settings, lifecycle, authenticator, internalAuth).start();
+    this.proxy = ProxyServer.create(settings, lifecycle, authenticator, internalVerifier).start();
   }
 
   /** What the proxy runs with in production, over the test keys and {@code clock}. */
-  public static InternalAuth verifying(ProxySettings settings, Clock clock) {
-    return new SignedInternalAuth(
+  public static Optional<RequestVerifier> verifying(ProxySettings settings, Clock clock) {
+    return Optional.of(
         new RequestVerifier(
-            Direction.API_TO_PROXY, TestSigning.apiToProxy(), clock, Duration.ofMinutes(5), 10_000),
-        ProxyServer.internalBodyLimit(settings),
-        reason -> {});
+            Direction.API_TO_PROXY,
+            TestSigning.apiToProxy(),
+            clock,
+            Duration.ofMinutes(5),
+            10_000));
   }
 
   public URI tunnelUri() {

@@ -25,6 +25,34 @@ public final class RawHttp {
 
   private RawHttp() {}
 
+  /**
+   * Sends {@code method path} byte for byte (no client normalises the path) with an optional body
+   * and returns the response.
+   */
+  public static Response request(int port, String method, String path, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head =
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nConnection: close\r\n"
+            + (bytes.length == 0
+                ? ""
+                : "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n")
+            + "\r\n";
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(bytes);
+      out.flush();
+      return read(s.getInputStream());
+    }
+  }
+
   public static Response upgrade(int port, String path, Map<String, String> headers)
       throws IOException {
     return upgrade(InetAddress.getLoopbackAddress(), port, path, headers);
@@ -48,7 +76,12 @@ public final class RawHttp {
       OutputStream out = s.getOutputStream();
       out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      InputStream in = s.getInputStream();
+      return read(s.getInputStream());
+    }
+  }
+
+  private static Response read(InputStream in) throws IOException {
+    {
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {
         int c = in.read();

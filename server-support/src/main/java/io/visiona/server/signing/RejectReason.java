@@ -29,7 +29,9 @@ public enum RejectReason {
    */
   REPLAY_CACHE_FULL(503),
   /** The body is larger than the filter buffers. */
-  BODY_TOO_LARGE(413);
+  BODY_TOO_LARGE(413),
+  /** The listener has no keys to verify with: every request that needs a signature is refused. */
+  NOT_CONFIGURED(401);
 
   private final int httpStatus;
 

@@ -4,7 +4,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.visiona.server.logging.LogThrottle;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -19,6 +22,9 @@ final class Rejections {
 
   private static final Logger LOG = Logger.getLogger(Rejections.class.getName());
 
+  /** A flood of bad requests writes at most this many lines a minute per listener. */
+  private final LogThrottle throttle = new LogThrottle(60, Duration.ofMinutes(1));
+
   private final Direction direction;
   private final Consumer<RejectReason> onReject;
 
@@ -28,6 +34,11 @@ final class Rejections {
   }
 
   void record(HttpPrologue prologue, RejectReason reason, String detail) {
+    onReject.accept(reason);
+    OptionalLong admitted = throttle.admit();
+    if (admitted.isEmpty()) {
+      return; // counted in the metrics; the log gets a bounded number of lines
+    }
     // Path only: a query string might carry identifiers that do not belong in logs.
     LOG.warning(
         () ->
@@ -40,13 +51,13 @@ final class Rejections {
                 + ", "
                 + prologue.method().text()
                 + " "
-                + prologue.uriPath().rawPath());
-    onReject.accept(reason);
+                + prologue.uriPath().rawPath()
+                + LogThrottle.heldBack(admitted.getAsLong()));
   }
 
   static String code(RejectReason reason) {
     return switch (reason.httpStatus()) {
-      case 413 -> "PAYLOAD_TOO_LARGE";
+      case 413 -> "BODY_TOO_LARGE";
       case 503 -> "OVERLOADED";
       default -> "UNAUTHORIZED";
     };

@@ -12,11 +12,9 @@ import java.util.Optional;
 /**
  * Verifies signed internal requests arriving in one {@link Direction}.
  *
- * <p>Checks, in order: the signature header is present and well formed, {@code created} is within
- * the allowed clock skew of now, the key is in this direction's ring and not retired, {@code
- * Content-Digest} matches the body, the HMAC matches (constant-time compare), and the nonce has not
- * been seen inside the window. The nonce is recorded only after the HMAC has been checked, so
- * unauthenticated traffic cannot fill the replay cache.
+ * <p>The signature covers the request line and the {@code Content-Digest} header; the body is then
+ * checked against that digest. {@link #verifyHead} does the first part alone, so that servers can
+ * refuse unsigned requests before reading their bodies.
  *
  * <p>Thread-safe; one instance per listener (it owns the replay cache).
  */
@@ -54,7 +52,8 @@ public final class RequestVerifier {
   }
 
   /**
-   * Verifies one request.
+   * Verifies one request whose whole body is at hand (e.g. an upgrade, whose body is empty): {@link
+   * #verifyHead}, then the body against the signed {@code Content-Digest}.
    *
    * @param method the HTTP method as received
    * @param pathAndQuery the raw request target: path plus {@code ?query} when there is one
@@ -68,6 +67,29 @@ public final class RequestVerifier {
       List<String> signatureHeaders,
       List<String> digestHeaders,
       byte[] body) {
+    VerificationResult head = verifyHead(method, pathAndQuery, signatureHeaders, digestHeaders);
+    if (head.accepted() && !ContentDigest.matches(digestHeaders.get(0), body)) {
+      return rejected(RejectReason.BAD_DIGEST, "body does not match " + ContentDigest.HEADER);
+    }
+    return head;
+  }
+
+  /**
+   * Verifies everything but the body: the signature covers the {@code Content-Digest} header, so a
+   * server can refuse a forged request before it reads a byte of the body, and read the body only
+   * when this accepted. The caller must then check the body with {@link ContentDigest#matches}
+   * against the (single) digest header before acting on it.
+   *
+   * <p>Order: the signature header is present and well formed, {@code created} is within the
+   * allowed clock skew, the key is known and not retired, the HMAC matches (constant-time compare),
+   * and the nonce has not been seen inside the window. The nonce is recorded only after the HMAC
+   * has been checked, so unauthenticated traffic cannot fill the replay cache.
+   */
+  public VerificationResult verifyHead(
+      String method,
+      String pathAndQuery,
+      List<String> signatureHeaders,
+      List<String> digestHeaders) {
     if (signatureHeaders.isEmpty()) {
       return rejected(RejectReason.MISSING_SIGNATURE, "no " + SignatureHeader.NAME + " header");
     }
@@ -97,10 +119,6 @@ public final class RequestVerifier {
       return rejected(RejectReason.RETIRED_KEY, "key id '" + sig.keyId() + "'");
     }
 
-    if (!ContentDigest.matches(digestHeaders.get(0), body)) {
-      return rejected(RejectReason.BAD_DIGEST, "body does not match " + ContentDigest.HEADER);
-    }
-
     String base =
         SignatureBase.of(
             direction,
@@ -109,7 +127,7 @@ public final class RequestVerifier {
             sig.nonce(),
             method,
             pathAndQuery,
-            ContentDigest.of(body));
+            digestHeaders.get(0).strip());
     byte[] expected = SignatureBase.mac(key.get(), base);
     byte[] given = Base64.getUrlDecoder().decode(sig.signature());
     if (!MessageDigest.isEqual(expected, given)) {

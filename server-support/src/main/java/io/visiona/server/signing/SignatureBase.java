@@ -38,7 +38,7 @@ final class SignatureBase {
       String method,
       String pathAndQuery,
       String contentDigest) {
-    for (String field : new String[] {method, pathAndQuery}) {
+    for (String field : new String[] {method, pathAndQuery, contentDigest}) {
       if (field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0) {
         throw new IllegalArgumentException("line break in a signed field");
       }

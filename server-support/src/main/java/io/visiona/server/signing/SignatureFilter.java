@@ -3,27 +3,30 @@ package io.visiona.server.signing;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Lets through only correctly signed requests; install it on the routing of an internal listener:
  *
  * <pre>{@code
- * .routing("internal", r -> r.addFilter(new SignatureFilter(verifier, maxBody, metrics)) ...)
+ * SignatureFilter.verifying(verifier, maxBody, metrics, PublicPaths.OBSERVE).addTo(routing);
  * }</pre>
  *
- * <p>It reads the whole body (at most {@code maxBodyBytes}, else 413) to check its digest, then
- * hands it to the handler through {@link VerifiedRequest#of}. Refusals get 401 (503 when the replay
+ * <p>The signature covers the request line and the {@code Content-Digest} header, so it is checked
+ * before any of the body is read: a forged request costs no memory. A verified request reaches its
+ * handler, which reads the body through {@link VerifiedRequest#of}: at most {@code maxBodyBytes},
+ * compared with the signed digest before it is returned. A body over the limit (413) or one that
+ * does not match its digest (401) is answered here, as any other refusal: 401 (503 when the replay
  * cache is full) with the JSON error envelope; the reason goes to the log and to {@code onReject}.
+ *
+ * <p>Install it with {@link #addTo}. Handlers behind this filter must read the body only through
+ * {@link VerifiedRequest}, never through {@code req.content()}, which would skip the digest check.
  *
  * <p>WebSocket upgrades never reach HTTP filters in Helidon 4.2: check them with {@link
  * SignedUpgrade} inside the {@code WsListener}.
@@ -33,113 +36,106 @@ public final class SignatureFilter implements Filter {
   /** 1 MiB: internal requests are small JSON documents. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
-  /** The filter buffers the body in memory; beyond this, stream and sign differently. */
+  /** The body is held in memory; beyond this, stream and sign differently. */
   public static final int MAX_MAX_BODY_BYTES = 64 << 20;
-
-  // Public paths are matched on the raw path; anything that a router might normalise or decode
-  // (dots, percent signs, matrix parameters, double slashes) is never public.
-  private static final Pattern PLAIN_PATH = Pattern.compile("(/[A-Za-z0-9_-]+)+");
 
   private final RequestVerifier verifier;
   private final int maxBodyBytes;
   private final Rejections rejections;
-  private final List<String> publicPrefixes;
+  private final PublicPaths publicPaths;
 
-  /**
-   * @param onReject called once per refused request, e.g. {@link SignatureMetrics#counter}
-   */
-  public SignatureFilter(
-      RequestVerifier verifier, int maxBodyBytes, Consumer<RejectReason> onReject) {
-    this(verifier, maxBodyBytes, onReject, List.of());
-  }
-
-  /**
-   * @param publicPrefixes path prefixes that need no signature, e.g. {@code /observe} when health
-   *     and metrics share the listener; a prefix covers itself and the paths below it
-   */
-  public SignatureFilter(
+  private SignatureFilter(
       RequestVerifier verifier,
+      Direction direction,
       int maxBodyBytes,
       Consumer<RejectReason> onReject,
-      List<String> publicPrefixes) {
-    for (String prefix : publicPrefixes) {
-      if (!PLAIN_PATH.matcher(prefix).matches()) {
-        throw new IllegalArgumentException(
-            "public path prefix must look like /a/b (letters, digits, _ and -): " + prefix);
-      }
-    }
-    this.publicPrefixes = List.copyOf(publicPrefixes);
+      PublicPaths publicPaths) {
     if (maxBodyBytes < 0 || maxBodyBytes > MAX_MAX_BODY_BYTES) {
       throw new IllegalArgumentException(
           "max body size must be between 0 and " + MAX_MAX_BODY_BYTES + " bytes");
     }
     this.verifier = verifier;
     this.maxBodyBytes = maxBodyBytes;
-    this.rejections = new Rejections(verifier.direction(), onReject);
+    this.rejections = new Rejections(direction, onReject);
+    this.publicPaths = publicPaths;
+  }
+
+  /**
+   * @param onReject called once per refused request, e.g. {@link SignatureMetrics#counter}
+   * @param publicPaths exact paths that need no signature, e.g. {@link PublicPaths#OBSERVE} when
+   *     health and metrics share the listener
+   */
+  public static SignatureFilter verifying(
+      RequestVerifier verifier,
+      int maxBodyBytes,
+      Consumer<RejectReason> onReject,
+      PublicPaths publicPaths) {
+    return new SignatureFilter(verifier, verifier.direction(), maxBodyBytes, onReject, publicPaths);
+  }
+
+  /** {@link #verifying} with no public path. */
+  public static SignatureFilter verifying(
+      RequestVerifier verifier, int maxBodyBytes, Consumer<RejectReason> onReject) {
+    return verifying(verifier, maxBodyBytes, onReject, PublicPaths.NONE);
+  }
+
+  /**
+   * For a listener without verification keys: every request but the public paths is refused ({@link
+   * RejectReason#NOT_CONFIGURED}), so a missing key never opens the listener.
+   */
+  public static SignatureFilter denyingAll(
+      Direction direction, Consumer<RejectReason> onReject, PublicPaths publicPaths) {
+    return new SignatureFilter(null, direction, 0, onReject, publicPaths);
+  }
+
+  /**
+   * Installs the filter and the error handler that answers for a body refused when the handler
+   * reads it (too large, digest mismatch). Use this rather than {@code addFilter} alone.
+   */
+  public HttpRouting.Builder addTo(HttpRouting.Builder routing) {
+    return routing
+        .addFilter(this)
+        .error(
+            SignedBody.Refused.class,
+            (req, res, refused) ->
+                refuse(res, req.prologue(), refused.reason(), refused.getMessage()));
   }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     HttpPrologue prologue = req.prologue();
-    if (isPublic(prologue.uriPath().rawPath())) {
+    if (publicPaths.matches(prologue)) {
       chain.proceed();
       return;
     }
-    byte[] body = readBody(req);
-    if (body == null) {
-      refuse(res, prologue, RejectReason.BODY_TOO_LARGE, "body over " + maxBodyBytes + " bytes");
+    if (verifier == null) {
+      refuse(res, prologue, RejectReason.NOT_CONFIGURED, "no verification keys configured");
       return;
     }
-    VerificationResult result =
-        verifier.verify(
+    List<String> digests = req.headers().all(SignedUpgrade.DIGEST, List::of);
+    VerificationResult head =
+        verifier.verifyHead(
             prologue.method().text(),
             RequestTarget.of(prologue),
             req.headers().all(SignedUpgrade.SIGNATURE, List::of),
-            req.headers().all(SignedUpgrade.DIGEST, List::of),
-            body);
-    if (result instanceof VerificationResult.Rejected rejected) {
+            digests);
+    if (head instanceof VerificationResult.Rejected rejected) {
       refuse(res, prologue, rejected.reason(), rejected.detail());
       return;
     }
-    VerifiedRequest.attach(req, ((VerificationResult.Accepted) result).keyId(), body);
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+      refuse(res, prologue, RejectReason.BODY_TOO_LARGE, "declared " + declared.getAsLong());
+      return;
+    }
+    String keyId = ((VerificationResult.Accepted) head).keyId();
+    VerifiedRequest.attach(req, keyId, new SignedBody(req, digests.get(0), maxBodyBytes));
     chain.proceed();
   }
 
-  private boolean isPublic(String rawPath) {
-    if (publicPrefixes.isEmpty() || !PLAIN_PATH.matcher(rawPath).matches()) {
-      return false;
-    }
-    for (String prefix : publicPrefixes) {
-      if (rawPath.equals(prefix) || rawPath.startsWith(prefix + "/")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private void refuse(
-      RoutingResponse res, HttpPrologue prologue, RejectReason reason, String detail) {
+      ServerResponse res, HttpPrologue prologue, RejectReason reason, String detail) {
     rejections.record(prologue, reason, detail);
     Rejections.send(res, reason);
-  }
-
-  /** The body, or null when it is larger than allowed. */
-  private byte[] readBody(ServerRequest req) {
-    OptionalLong declared = req.headers().contentLength();
-    if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
-      return null;
-    }
-    if (!req.content().hasEntity()) {
-      return new byte[0];
-    }
-    // Not closed: closing would drain the rest of an oversized body.
-    InputStream in = req.content().inputStream();
-    try {
-      // One byte more than allowed tells a chunked body that is too large from one that fits.
-      byte[] body = in.readNBytes(maxBodyBytes + 1);
-      return body.length > maxBodyBytes ? null : body;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

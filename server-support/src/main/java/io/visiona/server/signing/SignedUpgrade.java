@@ -33,12 +33,29 @@ public final class SignedUpgrade {
   private final Rejections rejections;
 
   public SignedUpgrade(RequestVerifier verifier, Consumer<RejectReason> onReject) {
+    this(verifier, verifier.direction(), onReject);
+  }
+
+  private SignedUpgrade(
+      RequestVerifier verifier, Direction direction, Consumer<RejectReason> onReject) {
     this.verifier = verifier;
-    this.rejections = new Rejections(verifier.direction(), onReject);
+    this.rejections = new Rejections(direction, onReject);
+  }
+
+  /**
+   * For a listener without verification keys: every upgrade is refused ({@link
+   * RejectReason#NOT_CONFIGURED}).
+   */
+  public static SignedUpgrade denyingAll(Direction direction, Consumer<RejectReason> onReject) {
+    return new SignedUpgrade(null, direction, onReject);
   }
 
   /** Verifies without side effects beyond the replay cache; logs nothing. */
   public VerificationResult verify(HttpPrologue prologue, Headers headers) {
+    if (verifier == null) {
+      return VerificationResult.rejected(
+          RejectReason.NOT_CONFIGURED, "no verification keys configured");
+    }
     return verifier.verify(
         prologue.method().text(),
         RequestTarget.of(prologue),

@@ -7,15 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * What {@link SignatureFilter} leaves for the handler: the key that signed the request and the body
- * it verified.
+ * What {@link SignatureFilter} leaves for the handler: the key that signed the request and its
+ * body.
  *
- * <p>The filter has to read the whole body to check its digest, so {@code req.content()} is already
- * consumed when the handler runs. Handlers behind the filter read the body from here instead:
+ * <p>The body is read on first use, bounded, and compared with the signed digest before any of it
+ * is returned (a mismatch or an oversized body is answered by the filter). A handler can therefore
+ * decide first whether it has room for the body (the declared {@code Content-Length} is in the
+ * headers), then read it:
  *
  * <pre>{@code
  * byte[] body = VerifiedRequest.of(req).body();
  * }</pre>
+ *
+ * Never read the body of a signed request through {@code req.content()}: that skips the digest.
  */
 public final class VerifiedRequest {
 
@@ -23,14 +27,14 @@ public final class VerifiedRequest {
   private static final Object CLASSIFIER = new Object();
 
   private final String keyId;
-  private final byte[] body;
+  private final SignedBody body;
 
-  private VerifiedRequest(String keyId, byte[] body) {
+  private VerifiedRequest(String keyId, SignedBody body) {
     this.keyId = keyId;
     this.body = body;
   }
 
-  static void attach(ServerRequest req, String keyId, byte[] body) {
+  static void attach(ServerRequest req, String keyId, SignedBody body) {
     req.context().register(CLASSIFIER, new VerifiedRequest(keyId, body));
   }
 
@@ -55,25 +59,26 @@ public final class VerifiedRequest {
     return keyId;
   }
 
-  /** A copy of the body; empty when there was none. */
+  /** A copy of the verified body; empty when there was none. */
   public byte[] body() {
-    return body.clone();
+    return body.get().clone();
   }
 
+  /** The verified body, without a copy. */
   public InputStream bodyStream() {
-    return new ByteArrayInputStream(body);
+    return new ByteArrayInputStream(body.get());
   }
 
   public String bodyAsString() {
-    return new String(body, StandardCharsets.UTF_8);
+    return new String(body.get(), StandardCharsets.UTF_8);
   }
 
   public int bodyLength() {
-    return body.length;
+    return body.get().length;
   }
 
   @Override
   public String toString() {
-    return "VerifiedRequest[keyId=" + keyId + ", body=" + body.length + " bytes]";
+    return "VerifiedRequest[keyId=" + keyId + "]";
   }
 }

@@ -31,6 +31,8 @@ class SignatureFilterTest {
   private final List<RejectReason> rejected = new CopyOnWriteArrayList<>();
   private final KeyRing apiToProxy = TestKeys.ring(TestKeys.key("k1", 1));
   private final KeyRing proxyToApi = TestKeys.ring(TestKeys.key("p1", 2));
+  private final java.util.concurrent.atomic.AtomicInteger handled =
+      new java.util.concurrent.atomic.AtomicInteger();
   private WebServer server;
 
   @AfterEach
@@ -41,10 +43,10 @@ class SignatureFilterTest {
   }
 
   private void start(KeyRing ring, int replayCacheSize) {
-    start(ring, replayCacheSize, List.of());
+    start(ring, replayCacheSize, PublicPaths.NONE);
   }
 
-  private void start(KeyRing ring, int replayCacheSize, List<String> publicPrefixes) {
+  private void start(KeyRing ring, int replayCacheSize, PublicPaths publicPaths) {
     var verifier =
         new RequestVerifier(
             Direction.API_TO_PROXY,
@@ -52,7 +54,10 @@ class SignatureFilterTest {
             serverClock,
             RequestVerifier.DEFAULT_MAX_SKEW,
             replayCacheSize);
-    var filter = new SignatureFilter(verifier, MAX_BODY, rejected::add, publicPrefixes);
+    start(SignatureFilter.verifying(verifier, MAX_BODY, rejected::add, publicPaths));
+  }
+
+  private void start(SignatureFilter filter) {
     server =
         WebServer.builder()
             .host("127.0.0.1")
@@ -60,13 +65,15 @@ class SignatureFilterTest {
             .addFeature(Observability.feature(List.of("@default"), List.of()))
             .routing(
                 r ->
-                    r.addFilter(filter)
+                    filter
+                        .addTo(r)
                         .any(
                             (req, res) -> {
                               if (req.path().path().startsWith("/observe")) {
                                 res.next(); // to the observability feature
                                 return;
                               }
+                              handled.incrementAndGet();
                               VerifiedRequest v = VerifiedRequest.of(req);
                               res.send("key=" + v.keyId() + " body=" + v.bodyAsString());
                             }))
@@ -346,7 +353,7 @@ class SignatureFilterTest {
     start();
     var res = send(client().request("POST", uri("/a"), new byte[MAX_BODY + 1]).build());
     assertThat(res.statusCode()).isEqualTo(413);
-    assertThat(res.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+    assertThat(res.body()).contains("\"code\":\"BODY_TOO_LARGE\"");
     assertThat(rejected).containsExactly(RejectReason.BODY_TOO_LARGE);
   }
 
@@ -400,23 +407,133 @@ class SignatureFilterTest {
   }
 
   @Test
-  void publicPrefixesPassUnsignedButNothingThatCouldBeNormalisedAway() throws Exception {
-    start(apiToProxy, 1000, List.of("/observe"));
-    assertThat(send(HttpRequest.newBuilder(uri("/observe/health")).build()).statusCode())
-        .isEqualTo(200);
-    assertThat(send(HttpRequest.newBuilder(uri("/observe")).build()).statusCode())
-        .isNotEqualTo(401);
+  void exactPublicPathsPassUnsignedAndNothingThatRoutesElsewhere() throws Exception {
+    start(apiToProxy, 1000, PublicPaths.OBSERVE);
+    for (String open :
+        List.of(
+            "/observe/health",
+            "/observe/health/live",
+            "/observe/health/ready",
+            "/observe/metrics",
+            "/observe/health;x=1")) {
+      assertThat(send(HttpRequest.newBuilder(uri(open)).build()).statusCode())
+          .as(open)
+          .isEqualTo(200);
+    }
+    assertThat(handled).hasValue(0);
     for (String sneaky :
         List.of(
+            "/observe",
+            "/observe/",
             "/observer",
+            "/observe/healthz",
             "/internal/sessions",
             "/observe/../internal/sessions",
+            "/observe//../internal/sessions",
+            "/observe/./../internal/sessions",
+            "/observe/health/../../internal/sessions",
+            "/observe/..;/internal/sessions",
             "/observe/%2e%2e/internal/sessions",
-            "/observe//health",
-            "/observe;x=1/health")) {
-      assertThat(send(HttpRequest.newBuilder(uri(sneaky)).build()).statusCode())
-          .as(sneaky)
-          .isEqualTo(401);
+            "/observe/%2E%2E/internal/sessions",
+            "/observe/health/%2e%2e/%2e%2e/internal/sessions",
+            "/observe%2f..%2finternal/sessions",
+            "/observe//health/../../internal/sessions")) {
+      var res = RawRequest.send(server.port(), "GET " + sneaky + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(res).as(sneaky).startsWith("HTTP/1.1 401");
     }
+    assertThat(handled).as("requests that reached the handler").hasValue(0);
+  }
+
+  @Test
+  void publicPathsAreReadOnly() throws Exception {
+    start(apiToProxy, 1000, PublicPaths.OBSERVE);
+    var res =
+        send(
+            HttpRequest.newBuilder(uri("/observe/health"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
+    assertRefused(res, RejectReason.MISSING_SIGNATURE);
+  }
+
+  @Test
+  void anUnsignedRequestIsRefusedBeforeItsBodyIsRead() throws Exception {
+    start();
+    // Ten megabytes announced, none sent: the answer must come without waiting for the body.
+    String res =
+        RawRequest.send(
+            server.port(),
+            "POST /internal/forward/http HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{");
+    assertThat(res).startsWith("HTTP/1.1 401");
+    assertThat(rejected).containsExactly(RejectReason.MISSING_SIGNATURE);
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aSignedRequestAnnouncingAnOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
+    start();
+    byte[] body = new byte[MAX_BODY + 1];
+    SignedHeaders h =
+        new RequestSigner(Direction.API_TO_PROXY, apiToProxy, clientClock).sign("POST", "/a", body);
+    String res =
+        RawRequest.send(
+            server.port(),
+            "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + body.length
+                + "\r\n"
+                + SignatureHeader.NAME
+                + ": "
+                + h.signature()
+                + "\r\n"
+                + ContentDigest.HEADER
+                + ": "
+                + h.contentDigest()
+                + "\r\n\r\n");
+    assertThat(res).startsWith("HTTP/1.1 413");
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void withoutKeysEverythingButThePublicPathsIsRefused() throws Exception {
+    start(SignatureFilter.denyingAll(Direction.API_TO_PROXY, rejected::add, PublicPaths.OBSERVE));
+    assertThat(send(HttpRequest.newBuilder(uri("/observe/health")).build()).statusCode())
+        .isEqualTo(200);
+    var res = send(client().request("GET", uri("/internal/sessions"), new byte[0]).build());
+    assertRefused(res, RejectReason.NOT_CONFIGURED);
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aFloodOfUnsignedRequestsIsCountedInFullButLogsABoundedNumberOfLines() throws Exception {
+    start();
+    java.util.List<String> lines = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(Rejections.class.getName());
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(capture);
+    try {
+      for (int i = 0; i < 150; i++) {
+        assertThat(
+                RawRequest.send(
+                    server.port(), "GET /internal/sessions HTTP/1.1\r\nHost: x\r\n\r\n"))
+            .startsWith("HTTP/1.1 401");
+      }
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(rejected).hasSize(150);
+    assertThat(lines).hasSize(60);
   }
 }
