@@ -10,6 +10,7 @@ final class ForwardFailure extends Exception {
   static final String INVALID = "RESPONSE_INVALID";
   static final String TOO_LARGE = "RESPONSE_TOO_LARGE";
   static final String TIMEOUT = "UPSTREAM_TIMEOUT";
+  static final String BUSY = "FORWARD_BUSY";
 
   private final String code;
 
@@ -23,6 +24,10 @@ final class ForwardFailure extends Exception {
   }
 
   Status status() {
-    return code.equals(TIMEOUT) ? Status.GATEWAY_TIMEOUT_504 : Status.BAD_GATEWAY_502;
+    return switch (code) {
+      case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
+      case BUSY -> Status.SERVICE_UNAVAILABLE_503;
+      default -> Status.BAD_GATEWAY_502;
+    };
   }
 }
