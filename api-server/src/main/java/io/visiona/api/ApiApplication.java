@@ -1,5 +1,6 @@
 package io.visiona.api;
 
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.visiona.api.auth.AuthRoutes;
@@ -7,6 +8,7 @@ import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
 import io.visiona.api.auth.JwksCache;
 import io.visiona.api.auth.LoginFlow;
+import io.visiona.api.auth.LoginRateLimit;
 import io.visiona.api.auth.LoginTransactions;
 import io.visiona.api.auth.OidcProvider;
 import io.visiona.api.auth.OidcSettings;
@@ -14,6 +16,7 @@ import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
 import io.visiona.api.http.ApiException;
+import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
@@ -25,7 +28,9 @@ import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.limits.ClientAddress;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -104,7 +109,10 @@ public final class ApiApplication implements AutoCloseable {
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
-      new AuthRoutes(flow, sessions, transactions, cookies).register(routes);
+      LoginRateLimit loginLimit =
+          new LoginRateLimit(
+              oidc.loginsPerAddress(), new ClientAddress(settings.trustedProxies()), clock);
+      new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
       return new ApiApplication(db, sessions, routes, serviceClient, users);
     } catch (RuntimeException e) {
       db.close();
@@ -112,11 +120,17 @@ public final class ApiApplication implements AutoCloseable {
     }
   }
 
-  /** Adds the CSRF filter, the JSON error handlers and every {@code /api} route. */
+  /**
+   * Adds the /api response headers, the CSRF filter, the JSON error handlers and every {@code /api}
+   * route.
+   */
   public void routing(HttpRouting.Builder routing) {
     routing
+        .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
         .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
+        .error(HttpException.class, (req, res, e) -> JsonResponses.sendError(res, httpError(e)))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
@@ -126,6 +140,15 @@ public final class ApiApplication implements AutoCloseable {
                   new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
             });
     routes.applyTo(routing);
+  }
+
+  private static ApiException httpError(HttpException e) {
+    Status status = e.status();
+    if (status.code() >= 500) {
+      LOG.warning("request failed with " + status + ": " + e.getMessage());
+    }
+    String code = status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    return new ApiException(status, code, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {

@@ -21,9 +21,10 @@ public final class ApiServer {
         .routing(app::routing)
         .putSocket(
             INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
-        .addFeature(
-            Observability.feature(
+        .addFeatures(
+            Observability.features(
                 List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
+                List.of(INTERNAL_SOCKET),
                 List.of(lifecycle.readiness())))
         .build();
   }

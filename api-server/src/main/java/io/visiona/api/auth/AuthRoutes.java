@@ -32,16 +32,19 @@ public final class AuthRoutes {
   private final SessionService sessions;
   private final LoginTransactions transactions;
   private final CookieWriter cookies;
+  private final LoginRateLimit loginLimit;
 
   public AuthRoutes(
       LoginFlow flow,
       SessionService sessions,
       LoginTransactions transactions,
-      CookieWriter cookies) {
+      CookieWriter cookies,
+      LoginRateLimit loginLimit) {
     this.flow = flow;
     this.sessions = sessions;
     this.transactions = transactions;
     this.cookies = cookies;
+    this.loginLimit = loginLimit;
   }
 
   public void register(ApiRoutes routes) {
@@ -55,6 +58,12 @@ public final class AuthRoutes {
   }
 
   private void login(ServerRequest req, ServerResponse res) {
+    Optional<ApiException> refused = loginLimit.acquire(req);
+    if (refused.isPresent()) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(loginLimit.retryAfterSeconds()));
+      JsonResponses.sendError(res, refused.get());
+      return;
+    }
     LoginFlow.LoginRedirect r =
         flow.login(cookie(req, transactions.cookieName()), query(req, "returnTo"));
     redirect(
@@ -85,7 +94,7 @@ public final class AuthRoutes {
     if (!f.browserHasMorePendingLogins()) {
       setCookies.add(cookies.clear(transactions.cookieName(), SameSite.LAX));
     }
-    redirect(res, URI.create(f.returnTo()), setCookies);
+    redirect(res, ReturnTo.location(f.returnTo()), setCookies);
   }
 
   private void me(ActiveSession s, ServerRequest req, ServerResponse res) {

@@ -18,10 +18,11 @@ import java.util.logging.Logger;
 
 /**
  * The provider's signing keys from {@code jwks_uri} (and from nowhere else). Keys are refetched
- * when older than {@code maxAge}, and when a token names an unknown {@code kid}, but never more
- * often than once per {@code minRefreshInterval}: key rotation works without a restart and a flood
- * of tokens with made-up key ids costs at most one fetch per interval. Keys that do not parse,
- * symmetric keys and keys not meant for signatures are skipped.
+ * when older than {@code maxAge}, and when a token names an unknown {@code kid}, unless another
+ * unknown {@code kid} already caused a refetch within {@code minRefreshInterval}: key rotation
+ * works without a restart, even right after a routine fetch, and a flood of tokens with made-up key
+ * ids costs at most one fetch per interval. Keys that do not parse, symmetric keys and keys not
+ * meant for signatures are skipped.
  */
 public final class JwksCache {
 
@@ -36,6 +37,9 @@ public final class JwksCache {
   private final ReentrantLock lock = new ReentrantLock();
   private List<JWK> keys;
   private long fetchedAt;
+  // Only refetches for an unknown kid count against minRefreshInterval; routine fetches do not.
+  private boolean unknownKidRefetched;
+  private long unknownKidRefetchedAt;
 
   public JwksCache(
       Supplier<URI> jwksUri,
@@ -62,7 +66,9 @@ public final class JwksCache {
         refresh(now);
       }
       List<JWK> found = select(kid);
-      if (found.isEmpty() && kid != null && now - fetchedAt >= minRefreshInterval.toMillis()) {
+      if (found.isEmpty() && kid != null && unknownKidRefetchAllowed(now)) {
+        unknownKidRefetched = true;
+        unknownKidRefetchedAt = now;
         refresh(now);
         found = select(kid);
       }
@@ -70,6 +76,10 @@ public final class JwksCache {
     } finally {
       lock.unlock();
     }
+  }
+
+  private boolean unknownKidRefetchAllowed(long now) {
+    return !unknownKidRefetched || now - unknownKidRefetchedAt >= minRefreshInterval.toMillis();
   }
 
   private List<JWK> select(String kid) {
@@ -88,7 +98,7 @@ public final class JwksCache {
         throw e;
       }
       LOG.warning("JWKS refresh failed, keeping the previous keys: " + e.getMessage());
-      fetchedAt = now; // do not retry before the interval
+      fetchedAt = now; // keep these keys for another maxAge (an unknown kid may retry sooner)
     }
   }
 

@@ -147,17 +147,18 @@ public final class LoginFlow {
       throw new ApiException(Status.FORBIDDEN_403, "ACCOUNT_DISABLED", "this account is disabled");
     }
     cb.sessionCookie().flatMap(sessions::resolve).ifPresent(sessions::end);
-    SessionService.Created created = sessions.create(user, idToken, cb.userAgent());
+    SessionService.Created created = sessions.create(user, cb.userAgent());
     audit.record(user.id(), "login", "session " + created.session().handle());
     return new Finished(created.cookieValue(), pending.returnTo(), pending.browserHasMorePending());
   }
 
   /**
-   * Ends the session and returns the provider's RP-initiated logout URL, when the provider has an
-   * end_session_endpoint and can be reached.
+   * Ends the session and returns the provider's RP-initiated logout URL (OIDC RP-Initiated Logout
+   * 1.0 §2), when the provider has an end_session_endpoint and can be reached. The URL goes to the
+   * browser, so it names the client ({@code client_id}) instead of carrying the ID token as {@code
+   * id_token_hint}; the provider may then ask the user to confirm.
    */
   public Optional<URI> logout(ActiveSession session) {
-    Optional<String> idToken = sessions.idToken(session);
     sessions.end(session);
     audit.record(session.user().id(), "logout", "session " + session.handle());
     Optional<URI> endSession;
@@ -169,7 +170,6 @@ public final class LoginFlow {
     return endSession.map(
         uri -> {
           Map<String, String> q = new LinkedHashMap<>();
-          idToken.ifPresent(t -> q.put("id_token_hint", t));
           if (!settings.postLogoutRedirectUri().isBlank()) {
             q.put("post_logout_redirect_uri", settings.postLogoutRedirectUri());
           }

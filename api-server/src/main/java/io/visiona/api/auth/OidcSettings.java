@@ -23,7 +23,8 @@ public record OidcSettings(
     Duration jwksMaxAge,
     Duration loginTtl,
     int maxPendingPerBrowser,
-    int maxPendingTotal) {
+    int maxPendingTotal,
+    LoginRateLimit.Settings loginsPerAddress) {
 
   public OidcSettings {
     for (String alg : allowedAlgs) {
@@ -55,7 +56,8 @@ public record OidcSettings(
         oidc.get("jwks-max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
         oidc.get("login.ttl").as(Duration.class).orElse(Duration.ofMinutes(10)),
         oidc.get("login.max-pending-per-browser").asInt().orElse(5),
-        oidc.get("login.max-pending-total").asInt().orElse(10_000));
+        oidc.get("login.max-pending-total").asInt().orElse(10_000),
+        LoginRateLimit.Settings.from(oidc.get("login.per-address")));
   }
 
   static Set<String> algs(String csv) {

@@ -25,8 +25,6 @@ import java.util.Set;
  *       Host};
  *   <li>{@code Content-Type: application/json} whenever there is a body.
  * </ol>
- *
- * Every {@code /api} response also gets {@code Cache-Control: no-store}.
  */
 public final class CsrfFilter implements Filter {
 
@@ -41,7 +39,6 @@ public final class CsrfFilter implements Filter {
       chain.proceed();
       return;
     }
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
     if (!SAFE.contains(req.prologue().method())) {
       Optional<ApiException> refused = check(req);
       if (refused.isPresent()) {

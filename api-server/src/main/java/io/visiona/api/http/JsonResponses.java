@@ -8,7 +8,11 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 
-/** Writes JSON bodies and the error envelope. */
+/**
+ * Writes JSON bodies and the error envelope. Sets its own {@code Cache-Control} and {@code
+ * X-Content-Type-Options}: Helidon resets the headers before an error handler runs, so those set by
+ * {@link ApiResponseHeaders} are gone by then.
+ */
 public final class JsonResponses {
 
   private JsonResponses() {}
@@ -17,6 +21,7 @@ public final class JsonResponses {
     res.status(status);
     res.header(HeaderValues.CONTENT_TYPE_JSON);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header(ApiResponseHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
     res.send(body.toString());
   }
 

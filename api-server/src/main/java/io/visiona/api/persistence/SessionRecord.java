@@ -2,8 +2,8 @@ package io.visiona.api.persistence;
 
 /**
  * A stored session. {@code idHash} is the SHA-256 of the session id (the id itself is never
- * stored); {@code handle} is a separate random name the user may see and revoke by; {@code
- * idTokenSealed} is the ID token encrypted under a key derived from the session id.
+ * stored); {@code handle} is a separate random name the user may see and revoke by. No provider
+ * token is stored.
  */
 public record SessionRecord(
     String idHash,
@@ -12,5 +12,4 @@ public record SessionRecord(
     long createdAt,
     long lastSeenAt,
     long expiresAt,
-    String userAgent,
-    String idTokenSealed) {}
+    String userAgent) {}

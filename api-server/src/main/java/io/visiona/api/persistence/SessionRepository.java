@@ -11,7 +11,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class SessionRepository {
 
   private static final String COLUMNS =
-      "id_hash, handle, user_id, created_at, last_seen_at, expires_at, user_agent, id_token_sealed";
+      "id_hash, handle, user_id, created_at, last_seen_at, expires_at, user_agent";
 
   private final Jdbi jdbi;
 
@@ -26,7 +26,7 @@ public final class SessionRepository {
                     "INSERT INTO sessions ("
                         + COLUMNS
                         + ") VALUES (:idHash, :handle, :userId, :createdAt, :lastSeenAt,"
-                        + " :expiresAt, :userAgent, :idTokenSealed)")
+                        + " :expiresAt, :userAgent)")
                 .bindMethods(s)
                 .execute());
   }
@@ -129,7 +129,6 @@ public final class SessionRepository {
         rs.getLong("created_at"),
         rs.getLong("last_seen_at"),
         rs.getLong("expires_at"),
-        rs.getString("user_agent"),
-        rs.getString("id_token_sealed"));
+        rs.getString("user_agent"));
   }
 }

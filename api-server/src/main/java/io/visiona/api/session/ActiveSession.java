@@ -3,8 +3,8 @@ package io.visiona.api.session;
 import io.visiona.api.persistence.User;
 
 /**
- * A valid session of a request: the user and the session's record. It holds the raw session id
- * (needed to open the sealed ID token); {@link #toString} never shows it.
+ * A valid session of a request: the user and the session's record. It holds the raw session id;
+ * {@link #toString} never shows it.
  */
 public final class ActiveSession {
 
@@ -14,23 +14,15 @@ public final class ActiveSession {
   private final User user;
   private final long createdAt;
   private final long expiresAt;
-  private final String idTokenSealed;
 
   ActiveSession(
-      String sessionId,
-      String idHash,
-      String handle,
-      User user,
-      long createdAt,
-      long expiresAt,
-      String idTokenSealed) {
+      String sessionId, String idHash, String handle, User user, long createdAt, long expiresAt) {
     this.sessionId = sessionId;
     this.idHash = idHash;
     this.handle = handle;
     this.user = user;
     this.createdAt = createdAt;
     this.expiresAt = expiresAt;
-    this.idTokenSealed = idTokenSealed;
   }
 
   String sessionId() {
@@ -39,10 +31,6 @@ public final class ActiveSession {
 
   String idHash() {
     return idHash;
-  }
-
-  String idTokenSealed() {
-    return idTokenSealed;
   }
 
   /** The public name of this session (what the user lists and revokes by). */

@@ -2,7 +2,6 @@ package io.visiona.api.session;
 
 import io.visiona.api.crypto.Hashes;
 import io.visiona.api.crypto.RandomTokens;
-import io.visiona.api.crypto.Sealer;
 import io.visiona.api.crypto.SignedCookies;
 import io.visiona.api.persistence.SessionRecord;
 import io.visiona.api.persistence.SessionRepository;
@@ -23,7 +22,6 @@ public final class SessionService {
   /** Base name of the session cookie ({@code __Host-} is added unless in development mode). */
   public static final String COOKIE = "visiona-session";
 
-  private static final String ID_TOKEN_PURPOSE = "id-token";
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
   private final SessionRepository sessions;
@@ -56,21 +54,20 @@ public final class SessionService {
 
   /**
    * Creates a session for {@code user}. The oldest sessions beyond {@code max-per-user} end, and so
-   * do all expired ones. {@code idToken} is kept sealed for the logout's {@code id_token_hint}.
+   * do all expired ones. No provider token is kept: logout names the client, not the token.
    */
-  public Created create(User user, String idToken, String userAgent) {
+  public Created create(User user, String userAgent) {
     long now = clock.millis();
     sessions.deleteExpired(now, now - settings.idleTimeout().toMillis());
     String id = RandomTokens.base64Url(32);
     String idHash = Hashes.sha256Hex(id);
     String handle = RandomTokens.base64Url(12);
-    String sealed = idToken == null ? null : Sealer.seal(id, ID_TOKEN_PURPOSE, idToken);
     long expiresAt = now + settings.absoluteTimeout().toMillis();
     sessions.insert(
         new SessionRecord(
-            idHash, handle, user.id(), now, now, expiresAt, truncate(userAgent, 256), sealed));
+            idHash, handle, user.id(), now, now, expiresAt, truncate(userAgent, 256)));
     sessions.trimForUser(user.id(), settings.maxPerUser());
-    ActiveSession session = new ActiveSession(id, idHash, handle, user, now, expiresAt, sealed);
+    ActiveSession session = new ActiveSession(id, idHash, handle, user, now, expiresAt);
     return new Created(session, signer.sign(cookieName, id, clock.instant()));
   }
 
@@ -104,19 +101,12 @@ public final class SessionService {
       sessions.touch(idHash, now);
     }
     return Optional.of(
-        new ActiveSession(
-            id, idHash, r.handle(), user.get(), r.createdAt(), r.expiresAt(), r.idTokenSealed()));
+        new ActiveSession(id, idHash, r.handle(), user.get(), r.createdAt(), r.expiresAt()));
   }
 
   /** Ends the session (logout, or rotation at a new login). */
   public void end(ActiveSession session) {
     sessions.delete(session.idHash());
-  }
-
-  /** The ID token the session was created with, for {@code id_token_hint}. */
-  public Optional<String> idToken(ActiveSession session) {
-    return Optional.ofNullable(session.idTokenSealed())
-        .flatMap(s -> Sealer.open(session.sessionId(), ID_TOKEN_PURPOSE, s));
   }
 
   /** What a user sees of one of their sessions. */

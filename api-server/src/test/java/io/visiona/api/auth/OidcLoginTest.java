@@ -193,6 +193,29 @@ class OidcLoginTest {
     assertThat(op.jwksFetches).hasValue(3);
   }
 
+  @Test
+  void aRotationRightAfterARoutineFetchIsPickedUpAtOnce() {
+    TestBrowser b = start();
+    assertThat(login(b, "/").statusCode()).isEqualTo(302); // first fetch
+    assertThat(op.jwksFetches).hasValue(1);
+
+    op.published = List.of(op.key2); // the provider rotates between two logins a second apart
+    op.signer = c -> FakeOp.sign(op.key2, true, c);
+    clock.advance(Duration.ofSeconds(1));
+    TestBrowser b2 = api.browser();
+    HttpResponse<String> second = login(b2, "/");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(302);
+    assertLoggedIn(b2);
+    assertThat(op.jwksFetches).hasValue(2);
+
+    // That refetch was for an unknown kid: another one within the interval does not fetch again.
+    RSAKeyHolder rogue = new RSAKeyHolder(FakeOp.rsa("key-3"));
+    op.signer = c -> FakeOp.sign(rogue.key, true, c);
+    clock.advance(Duration.ofSeconds(1));
+    assertError(login(api.browser(), "/"), 403, "ID_TOKEN_INVALID");
+    assertThat(op.jwksFetches).hasValue(2);
+  }
+
   private record RSAKeyHolder(com.nimbusds.jose.jwk.RSAKey key) {}
 
   // ---- returnTo ----
@@ -209,7 +232,12 @@ class OidcLoginTest {
         "foo.bar/redirect",
         "http://evil.corp/redirect?rd=foo.bar",
         "https://evil.example",
-        ""
+        "",
+        "/a|b",
+        "/a^b",
+        "/%zz",
+        "/a<b>",
+        "/a`b"
       })
   void returnToAcceptsLocalPathsOnly(String attack) {
     TestBrowser b = start();
@@ -219,6 +247,7 @@ class OidcLoginTest {
                 + java.net.URLEncoder.encode(attack, java.nio.charset.StandardCharsets.UTF_8));
     assertError(r, 400, "INVALID_RETURN_TO");
     assertThat(r.headers().firstValue("location")).isEmpty();
+    assertThat(r.headers().firstValue("set-cookie")).isEmpty(); // no login was started
   }
 
   // ---- callback: state, transaction, replay ----
@@ -506,10 +535,16 @@ class OidcLoginTest {
         jakarta.json.Json.createReader(new java.io.StringReader(out.body())).readObject();
     URI end = URI.create(body.getString("endSessionUrl"));
     assertThat(end.toString()).startsWith(op.issuer() + "/logout?");
+    // RP-Initiated Logout 1.0 §2: post_logout_redirect_uri needs the client identified; client_id
+    // does that without handing the browser the ID token (id_token_hint).
     Map<String, String> q = FakeOp.query(end);
-    assertThat(q.get("id_token_hint")).startsWith("eyJ");
-    assertThat(q).containsEntry("post_logout_redirect_uri", "http://127.0.0.1/logged-out");
-    assertThat(q).containsEntry("client_id", FakeOp.CLIENT_ID).containsKey("state");
+    assertThat(q)
+        .containsEntry("client_id", FakeOp.CLIENT_ID)
+        .containsEntry("post_logout_redirect_uri", "http://127.0.0.1/logged-out")
+        .containsKey("state")
+        .doesNotContainKey("id_token_hint");
+    assertThat(q.get("state")).hasSizeGreaterThanOrEqualTo(22);
+    assertThat(out.body()).doesNotContain("eyJ"); // no JWT anywhere in the answer
 
     b.cookies().put("__Host-visiona-session", cookie);
     assertThat(b.get("/api/auth/me").statusCode()).isEqualTo(401);

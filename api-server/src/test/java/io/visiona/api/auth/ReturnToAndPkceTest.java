@@ -28,7 +28,15 @@ class ReturnToAndPkceTest {
         "http://evil.corp/redirect?rd=foo.bar",
         "/\u0000x",
         "/caf\u00e9",
-        ""
+        "",
+        // printable, but java.net.URI refuses them (and so would the callback's redirect)
+        "/a|b",
+        "/a^b",
+        "/%zz",
+        "/a<b>",
+        "/a`b",
+        "/a{b}",
+        "/a\"b"
       })
   void attackStringsAreRejected(String attack) {
     assertThat(ReturnTo.validate(attack)).isEmpty();

@@ -51,7 +51,7 @@ class RouteSecurityTest {
             MutableClock.startingNow(),
             Map.of("oidc.issuer", "http://127.0.0.1:1/unreachable", "oidc.client-id", "spa"));
     User u = api.app().users().upsertOnLogin("http://127.0.0.1:1/unreachable", "u", null, null, 0);
-    SessionService.Created c = api.app().sessions().create(u, null, null);
+    SessionService.Created c = api.app().sessions().create(u, null);
     sessionCookie = c.cookieValue();
   }
 
@@ -212,8 +212,20 @@ class RouteSecurityTest {
   }
 
   @Test
-  void apiResponsesAreNotCached() {
-    assertThat(api.browser().get("/api/auth/me").headers().firstValue("cache-control"))
-        .contains("no-store");
+  void everyApiResponseIsUncachedAndNotSniffedErrorsIncluded() {
+    List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+    for (Route r : routes()) {
+      answers.add(api.browser().send(r.method().text(), concrete(r), null, null)); // no session
+      // with a session; unsafe routes then fail the CSRF check, so the shared session survives
+      answers.add(withSession().send(r.method().text(), concrete(r), null, null));
+    }
+    answers.add(withSession().get("/api/no/such/route"));
+    answers.add(api.browser().get("/api"));
+    assertThat(answers.stream().map(HttpResponse::statusCode)).contains(200, 401, 403, 404, 503);
+    for (HttpResponse<String> a : answers) {
+      String what = a.request().method() + " " + a.uri().getPath() + " -> " + a.statusCode();
+      assertThat(a.headers().firstValue("x-content-type-options")).as(what).contains("nosniff");
+      assertThat(a.headers().firstValue("cache-control")).as(what).contains("no-store");
+    }
   }
 }
