@@ -4,6 +4,11 @@ import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.visiona.server.limits.ClientAddress;
+import io.visiona.server.limits.IpLiteral;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * The client address of the request being upgraded. Helidon 4.2 gives a {@code WsListener} no
@@ -12,7 +17,8 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * notes the address there, and the upgrade reads it back.
  *
  * <p>The address is the PROXY protocol source when the listener has PROXY protocol on (a TCP load
- * balancer in front), else the socket's peer. {@code X-Forwarded-For} is not trusted here.
+ * balancer in front), else the socket's peer; {@code X-Forwarded-For} is not trusted here. It is
+ * keyed like every per-address limit ({@link ClientAddress#limitKey}: IPv6 by its /64).
  */
 public final class ClientAddresses implements Http1ConnectionListener {
 
@@ -33,9 +39,14 @@ public final class ClientAddresses implements Http1ConnectionListener {
   }
 
   private static String address(ConnectionContext ctx) {
-    return ctx.proxyProtocolData()
-        .map(ProxyProtocolData::sourceAddress)
-        .filter(a -> !a.isEmpty())
-        .orElseGet(() -> ctx.remotePeer().host());
+    Optional<InetAddress> proxied =
+        ctx.proxyProtocolData().map(ProxyProtocolData::sourceAddress).flatMap(IpLiteral::parse);
+    if (proxied.isPresent()) {
+      return ClientAddress.limitKey(proxied.get());
+    }
+    if (ctx.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return ClientAddress.limitKey(inet.getAddress());
+    }
+    return UNKNOWN;
   }
 }
