@@ -32,6 +32,10 @@ final class JsonBodyField {
   private final ByteArrayOutputStream rest = new ByteArrayOutputStream(1024);
   private long position;
   private int pushedBack = -1;
+  // Own buffer: the body string is walked byte by byte, which a stream's read() would make slow.
+  private final byte[] buffer = new byte[16 * 1024];
+  private int next;
+  private int filled;
 
   private JsonBodyField(InputStream in, int maxRest) {
     this.in = in;
@@ -52,11 +56,16 @@ final class JsonBodyField {
       pushedBack = -1;
       return c;
     }
-    int c = in.read();
-    if (c >= 0) {
-      position++;
+    if (next == filled) {
+      filled = in.read(buffer, 0, buffer.length);
+      next = 0;
+      if (filled <= 0) {
+        filled = 0;
+        return -1;
+      }
     }
-    return c;
+    position++;
+    return buffer[next++] & 0xff;
   }
 
   private void keep(int c) {
