@@ -3,6 +3,7 @@ package io.visiona.api;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 import io.visiona.api.auth.AuthRoutes;
 import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
@@ -15,12 +16,10 @@ import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
-import io.visiona.api.http.JsonResponses;
 import io.visiona.api.http.SessionAuthenticator;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.Database;
@@ -28,6 +27,9 @@ import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.limits.ClientAddress;
 import java.time.Clock;
 import java.util.Locale;
@@ -85,7 +87,7 @@ public final class ApiApplication implements AutoCloseable {
       LoginTransactions transactions =
           new LoginTransactions(
               new LoginTransactionRepository(db.jdbi()),
-              new SignedCookies(settings.session().keys()),
+              new SignedCookies(settings.session().keys(), clock),
               cookies.name(LoginTransactions.COOKIE),
               oidc,
               clock);
@@ -128,27 +130,24 @@ public final class ApiApplication implements AutoCloseable {
     routing
         .addFilter(new ApiResponseHeaders())
         .addFilter(new CsrfFilter())
-        .error(ApiException.class, (req, res, e) -> JsonResponses.sendError(res, e))
+        .error(ApiError.class, (req, res, e) -> ErrorEnvelope.send(res, e))
         // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.
-        .error(HttpException.class, (req, res, e) -> JsonResponses.sendError(res, httpError(e)))
+        .error(HttpException.class, (req, res, e) -> httpError(res, e))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
               LOG.log(Level.WARNING, "unhandled error on " + req.path().path(), e);
-              JsonResponses.sendError(
-                  res,
-                  new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL", "internal error"));
+              ErrorEnvelope.send(res, new ApiError(ErrorCode.INTERNAL, "internal error"));
             });
     routes.applyTo(routing);
   }
 
-  private static ApiException httpError(HttpException e) {
+  private static void httpError(ServerResponse res, HttpException e) {
     Status status = e.status();
     if (status.code() >= 500) {
       LOG.warning("request failed with " + status + ": " + e.getMessage());
     }
-    String code = status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-    return new ApiException(status, code, status.reasonPhrase().toLowerCase(Locale.ROOT));
+    ErrorEnvelope.send(res, status, status.reasonPhrase().toLowerCase(Locale.ROOT));
   }
 
   public ApiRoutes routes() {

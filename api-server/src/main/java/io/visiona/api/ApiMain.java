@@ -5,11 +5,18 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
+import io.visiona.server.ListeningLog;
+import io.visiona.server.logging.ShutdownLogging;
 import java.time.Clock;
 import java.util.logging.Logger;
 
 /** Starts the api-server: {@code java -jar api-server.jar [--config etc/api-server.yaml]}. */
 public final class ApiMain {
+
+  static {
+    // Before anything touches java.util.logging, the Logger below included.
+    ShutdownLogging.install();
+  }
 
   private static final Logger LOG = Logger.getLogger(ApiMain.class.getName());
 
@@ -17,6 +24,7 @@ public final class ApiMain {
 
   public static void main(String[] args) {
     LogConfig.configureRuntime();
+    ShutdownLogging.warnIfInactive();
     Config config =
         ConfigLoader.load(
             ConfigLoader.configFile("api-server", args, System.getenv()), System.getenv());
@@ -25,6 +33,8 @@ public final class ApiMain {
     ApiApplication app = ApiApplication.create(settings, Clock.systemUTC());
     WebServer server = ApiServer.create(settings, lifecycle, app).start();
     lifecycle.onShutdown(server, settings.drainGrace(), () -> {}, () -> true);
+    ListeningLog.bound("http", server.port());
+    ListeningLog.bound("internal", server.port(ApiServer.INTERNAL_SOCKET));
     LOG.info(
         "api-server up: http on "
             + server.port()

@@ -4,11 +4,18 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
+import io.visiona.server.ListeningLog;
+import io.visiona.server.logging.ShutdownLogging;
 import java.time.Clock;
 import java.util.logging.Logger;
 
 /** Starts remote-proxy: {@code java -jar remote-proxy.jar [--config etc/remote-proxy.yaml]}. */
 public final class ProxyMain {
+
+  static {
+    // Before anything touches java.util.logging, the Logger below included.
+    ShutdownLogging.install();
+  }
 
   private static final Logger LOG = Logger.getLogger(ProxyMain.class.getName());
 
@@ -16,6 +23,7 @@ public final class ProxyMain {
 
   public static void main(String[] args) {
     LogConfig.configureRuntime();
+    ShutdownLogging.warnIfInactive();
     Config config =
         ConfigLoader.load(
             ConfigLoader.configFile("remote-proxy", args, System.getenv()), System.getenv());
@@ -29,9 +37,9 @@ public final class ProxyMain {
             .start();
     // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the
     // listeners stop and the remaining tunnels are closed.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> proxy.drainAndStop(settings.drainGrace()), "drain-on-shutdown"));
+    Lifecycle.atExit(settings.drainGrace(), () -> proxy.drainAndStop(settings.drainGrace()));
+    ListeningLog.bound("tunnel", proxy.tunnelPort());
+    ListeningLog.bound("internal", proxy.internalPort());
     LOG.info(
         "remote-proxy up: tunnels on "
             + proxy.tunnelPort()

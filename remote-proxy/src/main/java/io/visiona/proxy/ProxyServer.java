@@ -1,6 +1,5 @@
 package io.visiona.proxy;
 
-import io.helidon.http.Status;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -14,8 +13,6 @@ import io.visiona.proxy.auth.CachingAuthenticator;
 import io.visiona.proxy.auth.OutboundSigner;
 import io.visiona.proxy.auth.TimedAuthenticator;
 import io.visiona.proxy.forward.ForwardService;
-import io.visiona.proxy.http.ApiError;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.internal.SessionsService;
 import io.visiona.proxy.link.LinkEndpoint;
 import io.visiona.proxy.link.LinkSessions;
@@ -27,6 +24,9 @@ import io.visiona.proxy.tunnel.TunnelSettings;
 import io.visiona.proxy.ws.BoundedParallel;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
@@ -174,7 +174,7 @@ public final class ProxyServer {
         .shutdownHook(false)
         .idleConnectionTimeout(tunnel.idleTimeout())
         .idleConnectionPeriod(checkPeriod(tunnel.idleTimeout()))
-        .directHandlers(JsonErrors.directHandlers())
+        .directHandlers(ErrorEnvelope.directHandlers())
         .addProtocol(
             WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
         // The upgrade learns the client's address from here (failed-check budget per address).
@@ -195,19 +195,18 @@ public final class ProxyServer {
                 r.get(
                         TUNNEL_PATH,
                         (req, res) ->
-                            JsonErrors.send(
+                            ErrorEnvelope.send(
                                 res,
-                                Status.create(426, "Upgrade Required"),
-                                "UPGRADE_REQUIRED",
+                                ErrorCode.UPGRADE_REQUIRED,
                                 "GET /v1/tunnel must be a WebSocket upgrade"))
-                    .error(ApiError.class, JsonErrors.handler())
+                    .error(ApiError.class, ErrorEnvelope.handler())
                     .any((req, res) -> notFound(res)))
         .putSocket(
             INTERNAL_SOCKET,
             l ->
                 l.host(settings.internalHost())
                     .port(settings.internalPort())
-                    .directHandlers(JsonErrors.directHandlers())
+                    .directHandlers(ErrorEnvelope.directHandlers())
                     .addProtocol(
                         WsConfig.builder()
                             .name("websocket")
@@ -247,7 +246,7 @@ public final class ProxyServer {
         .register(
             "/internal",
             new ForwardService(registry, settings.forward(), metrics, lifecycle::draining));
-    return routing.error(ApiError.class, JsonErrors.handler());
+    return routing.error(ApiError.class, ErrorEnvelope.handler());
   }
 
   /**
@@ -259,7 +258,7 @@ public final class ProxyServer {
   }
 
   private static void notFound(io.helidon.webserver.http.ServerResponse res) {
-    JsonErrors.send(res, Status.NOT_FOUND_404, "NOT_FOUND", "no such resource");
+    ErrorEnvelope.send(res, ErrorCode.NOT_FOUND, "no such resource");
   }
 
   private static Duration checkPeriod(Duration idle) {

@@ -4,6 +4,7 @@ import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.visiona.server.logging.ShutdownLogging;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -23,6 +24,9 @@ public final class Lifecycle {
 
   private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
   private static final Duration IDLE_POLL = Duration.ofMillis(50);
+
+  /** Beyond the grace period: the end-of-drain action and stopping the listeners. */
+  static final Duration EXIT_MARGIN = Duration.ofSeconds(30);
 
   private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -107,8 +111,26 @@ public final class Lifecycle {
   /** Runs {@link #drainAndStop} when the JVM is asked to exit (SIGTERM, SIGINT). */
   public void onShutdown(
       WebServer server, Duration grace, Runnable beginDrain, BooleanSupplier idle) {
+    atExit(grace, () -> drainAndStop(server, grace, beginDrain, idle));
+  }
+
+  /**
+   * Runs {@code drain} in a shutdown hook (SIGTERM, SIGINT). Logging stays up until it has
+   * finished, for at most {@code grace} plus {@link #EXIT_MARGIN} (see {@link ShutdownLogging}), so
+   * that the drain's log lines are never lost.
+   */
+  public static void atExit(Duration grace, Runnable drain) {
+    ShutdownLogging.Hold hold = ShutdownLogging.hold(grace.plus(EXIT_MARGIN));
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> drainAndStop(server, grace, beginDrain, idle), "drain-on-shutdown"));
+            new Thread(
+                () -> {
+                  try {
+                    drain.run();
+                  } finally {
+                    hold.release();
+                  }
+                },
+                "drain-on-shutdown"));
   }
 }

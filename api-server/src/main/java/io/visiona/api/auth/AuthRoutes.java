@@ -6,7 +6,6 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.http.ApiRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CookieWriter.SameSite;
@@ -14,6 +13,9 @@ import io.visiona.api.http.JsonResponses;
 import io.visiona.api.persistence.User;
 import io.visiona.api.session.ActiveSession;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -58,10 +60,10 @@ public final class AuthRoutes {
   }
 
   private void login(ServerRequest req, ServerResponse res) {
-    Optional<ApiException> refused = loginLimit.acquire(req);
+    Optional<ApiError> refused = loginLimit.acquire(req);
     if (refused.isPresent()) {
       res.header(HeaderNames.RETRY_AFTER, Long.toString(loginLimit.retryAfterSeconds()));
-      JsonResponses.sendError(res, refused.get());
+      ErrorEnvelope.send(res, refused.get());
       return;
     }
     LoginFlow.LoginRedirect r =
@@ -143,7 +145,7 @@ public final class AuthRoutes {
   private void revokeSession(ActiveSession s, ServerRequest req, ServerResponse res) {
     String id = req.path().pathParameters().first("id").orElse("");
     if (!sessions.revoke(s.user().id(), id)) {
-      throw new ApiException(Status.NOT_FOUND_404, "SESSION_NOT_FOUND", "no such session");
+      throw new ApiError(ErrorCode.SESSION_NOT_FOUND, "no such session");
     }
     if (id.equals(s.handle())) {
       res.header(HeaderValues.create(HeaderNames.SET_COOKIE, clearSession()));

@@ -13,9 +13,9 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import io.helidon.http.Status;
 import io.visiona.api.crypto.Hashes;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,8 +174,7 @@ public final class IdTokenValidator {
     return a != null ? a : b;
   }
 
-  static ApiException invalid(String why) {
-    return new ApiException(
-        Status.FORBIDDEN_403, "ID_TOKEN_INVALID", "the ID token was rejected: " + why);
+  static ApiError invalid(String why) {
+    return new ApiError(ErrorCode.ID_TOKEN_INVALID, "the ID token was rejected: " + why);
   }
 }

@@ -1,7 +1,7 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -115,10 +115,9 @@ public final class IdpHttp {
     }
   }
 
-  static ApiException unavailable(String detail) {
-    return new ApiException(
-        Status.SERVICE_UNAVAILABLE_503,
-        "IDP_UNAVAILABLE",
+  static ApiError unavailable(String detail) {
+    return new ApiError(
+        ErrorCode.IDP_UNAVAILABLE,
         "the identity provider cannot be reached or answered badly (" + detail + ")");
   }
 

@@ -1,13 +1,13 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
 import io.visiona.api.crypto.RandomTokens;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.User;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.session.ActiveSession;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,18 +62,16 @@ public final class LoginFlow {
 
   public LoginRedirect login(Optional<String> loginCookie, Optional<String> returnToParam) {
     if (!settings.configured()) {
-      throw new ApiException(
-          Status.SERVICE_UNAVAILABLE_503,
-          "OIDC_NOT_CONFIGURED",
+      throw new ApiError(
+          ErrorCode.OIDC_NOT_CONFIGURED,
           "login is not configured: set api.oidc.issuer and api.oidc.client-id");
     }
     String returnTo =
         ReturnTo.validate(returnToParam.orElse("/"))
             .orElseThrow(
                 () ->
-                    new ApiException(
-                        Status.BAD_REQUEST_400,
-                        "INVALID_RETURN_TO",
+                    new ApiError(
+                        ErrorCode.INVALID_RETURN_TO,
                         "returnTo must be a local path such as /devices"));
     ProviderMetadata md = provider.metadata();
     LoginTransactions.Started t = transactions.start(loginCookie, returnTo);
@@ -106,7 +104,7 @@ public final class LoginFlow {
   public Finished callback(Callback cb) {
     try {
       return finish(cb);
-    } catch (ApiException e) {
+    } catch (ApiError e) {
       audit.record(null, "login_failed", e.code());
       LOG.info("login failed: " + e.code() + ": " + e.getMessage());
       throw e;
@@ -116,27 +114,23 @@ public final class LoginFlow {
   private Finished finish(Callback cb) {
     if (cb.error().isPresent()) {
       transactions.discard(cb.loginCookie(), cb.state().orElse(null));
-      throw new ApiException(
-          Status.BAD_REQUEST_400,
-          "LOGIN_DENIED",
+      throw new ApiError(
+          ErrorCode.LOGIN_DENIED,
           "the identity provider ended the login: " + safeError(cb.error().get()));
     }
     LoginTransactions.Pending pending =
         transactions.consume(cb.loginCookie(), cb.state().orElse(null));
     ProviderMetadata md = provider.metadata();
     if (cb.iss().isPresent() ? !cb.iss().get().equals(md.issuer()) : md.issParameterSupported()) {
-      throw new ApiException(
-          Status.FORBIDDEN_403,
-          "LOGIN_ISSUER_MISMATCH",
+      throw new ApiError(
+          ErrorCode.LOGIN_ISSUER_MISMATCH,
           "the response came from another issuer than the one the login was sent to");
     }
     String code =
         cb.code()
             .filter(c -> !c.isEmpty() && c.length() <= 4096)
             .orElseThrow(
-                () ->
-                    new ApiException(
-                        Status.BAD_REQUEST_400, "LOGIN_CODE_MISSING", "the callback has no code"));
+                () -> new ApiError(ErrorCode.LOGIN_CODE_MISSING, "the callback has no code"));
     String idToken =
         tokens.redeem(md.tokenEndpoint(), code, pending.codeVerifier(), settings.redirectUri());
     IdTokenClaims claims = validator.validate(idToken, md, pending.nonce());
@@ -144,7 +138,7 @@ public final class LoginFlow {
         users.upsertOnLogin(
             claims.issuer(), claims.subject(), claims.email(), claims.name(), clock.millis());
     if (user.disabled()) {
-      throw new ApiException(Status.FORBIDDEN_403, "ACCOUNT_DISABLED", "this account is disabled");
+      throw new ApiError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
     }
     cb.sessionCookie().flatMap(sessions::resolve).ifPresent(sessions::end);
     SessionService.Created created = sessions.create(user, cb.userAgent());
@@ -164,7 +158,7 @@ public final class LoginFlow {
     Optional<URI> endSession;
     try {
       endSession = provider.metadata().endSessionEndpoint();
-    } catch (ApiException e) {
+    } catch (ApiError e) {
       return Optional.empty();
     }
     return endSession.map(

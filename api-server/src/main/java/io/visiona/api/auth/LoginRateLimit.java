@@ -1,9 +1,9 @@
 package io.visiona.api.auth;
 
 import io.helidon.config.Config;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.limits.AddressRateLimiter;
 import io.visiona.server.limits.ClientAddress;
 import java.time.Clock;
@@ -47,14 +47,13 @@ public final class LoginRateLimit {
   }
 
   /** Takes one login for the request's client; the refusal to send when its budget is spent. */
-  public Optional<ApiException> acquire(ServerRequest req) {
+  public Optional<ApiError> acquire(ServerRequest req) {
     if (limiter.tryAcquire(ClientAddress.limitKey(clients.of(req)))) {
       return Optional.empty();
     }
     return Optional.of(
-        new ApiException(
-            Status.TOO_MANY_REQUESTS_429,
-            "TOO_MANY_LOGINS",
+        new ApiError(
+            ErrorCode.TOO_MANY_LOGINS,
             "too many logins from this address; try again in " + retryAfterSeconds + " s"));
   }
 

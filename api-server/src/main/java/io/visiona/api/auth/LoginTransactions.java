@@ -1,12 +1,12 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
 import io.visiona.api.crypto.Hashes;
 import io.visiona.api.crypto.RandomTokens;
 import io.visiona.api.crypto.SignedCookies;
-import io.visiona.api.http.ApiException;
 import io.visiona.api.persistence.LoginTransactionRecord;
 import io.visiona.api.persistence.LoginTransactionRepository;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,9 +68,8 @@ public final class LoginTransactions {
     Instant now = clock.instant();
     repo.deleteExpired(now.toEpochMilli());
     if (repo.countAll() >= maxTotal) {
-      throw new ApiException(
-          Status.TOO_MANY_REQUESTS_429,
-          "TOO_MANY_PENDING_LOGINS",
+      throw new ApiError(
+          ErrorCode.TOO_MANY_PENDING_LOGINS,
           "too many logins are in progress; try again in a few minutes");
     }
     String secret =
@@ -120,8 +119,7 @@ public final class LoginTransactions {
       throw stateInvalid("this login was already used");
     }
     if (clock.millis() >= t.expiresAt()) {
-      throw new ApiException(
-          Status.FORBIDDEN_403, "LOGIN_EXPIRED", "the login took too long; start again");
+      throw new ApiError(ErrorCode.LOGIN_EXPIRED, "the login took too long; start again");
     }
     return new Pending(
         t.returnTo(),
@@ -146,7 +144,7 @@ public final class LoginTransactions {
         secret.getBytes(StandardCharsets.US_ASCII), "login " + purpose + "|" + state);
   }
 
-  private static ApiException stateInvalid(String message) {
-    return new ApiException(Status.FORBIDDEN_403, "LOGIN_STATE_INVALID", message);
+  private static ApiError stateInvalid(String message) {
+    return new ApiError(ErrorCode.LOGIN_STATE_INVALID, message);
   }
 }

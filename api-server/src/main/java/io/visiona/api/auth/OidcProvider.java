@@ -1,7 +1,7 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,7 @@ public final class OidcProvider {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private ProviderMetadata metadata;
-  private ApiException lastFailure;
+  private ApiError lastFailure;
   private long lastFailureAt;
 
   public OidcProvider(String issuer, IdpHttp http, Clock clock) {
@@ -39,9 +39,8 @@ public final class OidcProvider {
   /** The provider's metadata, fetched on first use; 503 while it cannot be had. */
   public ProviderMetadata metadata() {
     if (issuer.isBlank()) {
-      throw new ApiException(
-          Status.SERVICE_UNAVAILABLE_503,
-          "OIDC_NOT_CONFIGURED",
+      throw new ApiError(
+          ErrorCode.OIDC_NOT_CONFIGURED,
           "login is not configured: set api.oidc.issuer and api.oidc.client-id");
     }
     lock.lock();
@@ -57,7 +56,7 @@ public final class OidcProvider {
         metadata = ProviderMetadata.parse(http.getJson(discoveryUri()), issuer);
         lastFailure = null;
         return metadata;
-      } catch (ApiException e) {
+      } catch (ApiError e) {
         LOG.warning("OIDC discovery for " + issuer + " failed: " + e.getMessage());
         lastFailure = e;
         lastFailureAt = now;
@@ -73,8 +72,7 @@ public final class OidcProvider {
     try {
       return URI.create(base + "/.well-known/openid-configuration");
     } catch (IllegalArgumentException e) {
-      throw new ApiException(
-          Status.SERVICE_UNAVAILABLE_503, "OIDC_NOT_CONFIGURED", "api.oidc.issuer is not a URI");
+      throw new ApiError(ErrorCode.OIDC_NOT_CONFIGURED, "api.oidc.issuer is not a URI");
     }
   }
 }

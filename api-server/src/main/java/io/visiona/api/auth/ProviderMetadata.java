@@ -1,7 +1,7 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -82,14 +82,12 @@ public record ProviderMetadata(
     return out;
   }
 
-  private static ApiException missing(String what) {
+  private static ApiError missing(String what) {
     return bad("the discovery document has no " + what + " endpoint");
   }
 
-  private static ApiException bad(String detail) {
-    return new ApiException(
-        Status.SERVICE_UNAVAILABLE_503,
-        "IDP_MISCONFIGURED",
-        "the identity provider's metadata is not usable: " + detail);
+  private static ApiError bad(String detail) {
+    return new ApiError(
+        ErrorCode.IDP_MISCONFIGURED, "the identity provider's metadata is not usable: " + detail);
   }
 }

@@ -1,7 +1,7 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import java.time.Clock;
@@ -37,9 +37,8 @@ public final class ServiceClient {
   /** A valid access token, from the cache or freshly requested. */
   public String accessToken() {
     if (!settings.configured()) {
-      throw new ApiException(
-          Status.SERVICE_UNAVAILABLE_503,
-          "SERVICE_CLIENT_NOT_CONFIGURED",
+      throw new ApiError(
+          ErrorCode.SERVICE_CLIENT_NOT_CONFIGURED,
           "set api.service-client.client-id and client-secret");
     }
     lock.lock();

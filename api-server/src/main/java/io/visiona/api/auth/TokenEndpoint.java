@@ -1,7 +1,7 @@
 package io.visiona.api.auth;
 
-import io.helidon.http.Status;
-import io.visiona.api.http.ApiException;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.URI;
@@ -31,9 +31,8 @@ public final class TokenEndpoint {
     form.put("code_verifier", verifier);
     IdpHttp.Response r = http.postForm(tokenEndpoint, form, client.apply(form));
     if (r.status() >= 400 && r.status() < 500) {
-      throw new ApiException(
-          Status.BAD_REQUEST_400,
-          "LOGIN_CODE_REJECTED",
+      throw new ApiError(
+          ErrorCode.LOGIN_CODE_REJECTED,
           "the identity provider did not accept the login code ("
               + errorCode(r.body())
               + "); start again");
@@ -42,8 +41,7 @@ public final class TokenEndpoint {
       throw IdpHttp.unavailable("token endpoint answered " + r.status());
     }
     if (!(r.body().get("id_token") instanceof JsonString idToken)) {
-      throw new ApiException(
-          Status.FORBIDDEN_403, "ID_TOKEN_INVALID", "the token response has no ID token");
+      throw new ApiError(ErrorCode.ID_TOKEN_INVALID, "the token response has no ID token");
     }
     return idToken.getString();
   }

@@ -1,12 +1,13 @@
 package io.visiona.api.http;
 
 import io.helidon.http.Method;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.visiona.api.session.ActiveSession;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -75,7 +76,7 @@ public final class ApiRoutes {
     Handler unknown =
         (req, res) -> {
           authenticator.require(req);
-          throw new ApiException(Status.NOT_FOUND_404, "NOT_FOUND", "no such API route");
+          throw new ApiError(ErrorCode.NOT_FOUND, "no such API route");
         };
     rules.any("/api", unknown).any("/api/*", unknown);
   }

@@ -3,11 +3,13 @@ package io.visiona.api.http;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,34 +42,28 @@ public final class CsrfFilter implements Filter {
       return;
     }
     if (!SAFE.contains(req.prologue().method())) {
-      Optional<ApiException> refused = check(req);
+      Optional<ApiError> refused = check(req);
       if (refused.isPresent()) {
-        JsonResponses.sendError(res, refused.get());
+        ErrorEnvelope.send(res, refused.get());
         return;
       }
     }
     chain.proceed();
   }
 
-  static Optional<ApiException> check(RoutingRequest req) {
+  static Optional<ApiError> check(RoutingRequest req) {
     if (!req.headers().first(X_CSRF).map("1"::equals).orElse(false)) {
       return Optional.of(
-          new ApiException(
-              Status.FORBIDDEN_403,
-              "CSRF_HEADER_MISSING",
-              "this request needs the header X-CSRF: 1"));
+          new ApiError(ErrorCode.CSRF_HEADER_MISSING, "this request needs the header X-CSRF: 1"));
     }
     if (!sameOrigin(req)) {
       return Optional.of(
-          new ApiException(
-              Status.FORBIDDEN_403, "CSRF_CROSS_ORIGIN", "cross-origin requests are not allowed"));
+          new ApiError(ErrorCode.CSRF_CROSS_ORIGIN, "cross-origin requests are not allowed"));
     }
     if (req.content().hasEntity() && !isJson(req.headers().first(HeaderNames.CONTENT_TYPE))) {
       return Optional.of(
-          new ApiException(
-              Status.UNSUPPORTED_MEDIA_TYPE_415,
-              "UNSUPPORTED_MEDIA_TYPE",
-              "request bodies must be application/json"));
+          new ApiError(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be application/json"));
     }
     return Optional.empty();
   }

@@ -3,6 +3,7 @@ package io.visiona.api.http;
 import io.helidon.webserver.http.ServerRequest;
 import io.visiona.api.session.ActiveSession;
 import io.visiona.api.session.SessionService;
+import io.visiona.server.errors.ApiError;
 import java.util.Optional;
 
 /** Finds the request's session from its cookie. There is no fallback user. */
@@ -24,6 +25,6 @@ public final class SessionAuthenticator {
 
   /** The session, or a 401 {@code UNAUTHENTICATED}. */
   public ActiveSession require(ServerRequest req) {
-    return authenticate(req).orElseThrow(ApiException::unauthenticated);
+    return authenticate(req).orElseThrow(ApiError::unauthenticated);
   }
 }

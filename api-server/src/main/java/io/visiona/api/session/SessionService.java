@@ -40,7 +40,7 @@ public final class SessionService {
     this.sessions = sessions;
     this.users = users;
     this.settings = settings;
-    this.signer = new SignedCookies(settings.keys());
+    this.signer = new SignedCookies(settings.keys(), clock);
     this.cookieName = cookieName;
     this.clock = clock;
   }

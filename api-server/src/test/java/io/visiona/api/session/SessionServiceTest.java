@@ -3,13 +3,13 @@ package io.visiona.api.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visiona.api.crypto.Hashes;
-import io.visiona.api.crypto.HmacKeyRing;
 import io.visiona.api.persistence.Database;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.TestDatabases;
 import io.visiona.api.persistence.User;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.testing.MutableClock;
+import io.visiona.server.signing.KeyRing;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -53,11 +53,7 @@ class SessionServiceTest {
         repo,
         users,
         new SessionSettings(
-            Duration.ofMinutes(30),
-            Duration.ofHours(12),
-            maxPerUser,
-            false,
-            HmacKeyRing.parse(keys)),
+            Duration.ofMinutes(30), Duration.ofHours(12), maxPerUser, false, KeyRing.parse(keys)),
         cookieName,
         clock);
   }
@@ -131,6 +127,29 @@ class SessionServiceTest {
     SessionService retired = service(NEW, 10);
     assertThat(retired.resolve(cookie)).as("retired key").isEmpty();
     assertThat(retired.resolve(fresh)).isPresent();
+  }
+
+  @Test
+  void aKeyPastItsNotAfterNeitherSignsNorVerifies() {
+    String until = clock.instant().plus(Duration.ofHours(1)).toString();
+    SessionService s = service(OLD + ":" + until + "," + NEW, 10);
+    String cookie = s.create(alice, null).cookieValue();
+    assertThat(cookie).contains(".k1.");
+    assertThat(s.resolve(cookie)).isPresent();
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(s.resolve(cookie)).as("retired by its not-after").isEmpty();
+    assertThat(s.create(alice, null).cookieValue()).contains(".k2.");
+  }
+
+  @Test
+  void aKeyIdWithDotsSignsAndVerifies() {
+    SessionService s = service("2026.03:" + "C".repeat(43) + "=", 10);
+    String cookie = s.create(alice, null).cookieValue();
+    assertThat(cookie).contains(".2026.03.");
+    assertThat(s.resolve(cookie)).isPresent();
+    String[] p = cookie.split("\\.");
+    String otherKid = p[0] + "." + p[1] + ".2026." + p[4];
+    assertThat(s.resolve(otherKid)).isEmpty();
   }
 
   @Test

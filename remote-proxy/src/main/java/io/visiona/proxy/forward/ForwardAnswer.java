@@ -1,9 +1,9 @@
 package io.visiona.proxy.forward;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.proxy.http.JsonErrors;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -30,7 +30,7 @@ final class ForwardAnswer {
     byte[] start = start(r);
     long encoded = (r.body().length() + 2) / 3 * 4;
     res.status(Status.OK_200);
-    res.header(HeaderNames.CONTENT_TYPE, JsonErrors.JSON);
+    res.header(HeaderValues.CONTENT_TYPE_JSON);
     res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(start.length + encoded + END.length));
     try (OutputStream out = res.outputStream()) {
       out.write(start);

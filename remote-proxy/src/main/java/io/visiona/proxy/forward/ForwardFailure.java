@@ -1,33 +1,25 @@
 package io.visiona.proxy.forward;
 
-import io.helidon.http.Status;
+import io.visiona.server.errors.ErrorCode;
 
 /** The exchange with the device failed; {@link #code()} is stable and reported to callers. */
 final class ForwardFailure extends Exception {
 
-  static final String WRITE_FAILED = "REQUEST_WRITE_FAILED";
-  static final String READ_FAILED = "RESPONSE_READ_FAILED";
-  static final String INVALID = "RESPONSE_INVALID";
-  static final String TOO_LARGE = "RESPONSE_TOO_LARGE";
-  static final String TIMEOUT = "UPSTREAM_TIMEOUT";
-  static final String BUSY = "FORWARD_BUSY";
+  static final ErrorCode WRITE_FAILED = ErrorCode.REQUEST_WRITE_FAILED;
+  static final ErrorCode READ_FAILED = ErrorCode.RESPONSE_READ_FAILED;
+  static final ErrorCode INVALID = ErrorCode.RESPONSE_INVALID;
+  static final ErrorCode TOO_LARGE = ErrorCode.RESPONSE_TOO_LARGE;
+  static final ErrorCode TIMEOUT = ErrorCode.UPSTREAM_TIMEOUT;
+  static final ErrorCode BUSY = ErrorCode.FORWARD_BUSY;
 
-  private final String code;
+  private final ErrorCode code;
 
-  ForwardFailure(String code, String message) {
+  ForwardFailure(ErrorCode code, String message) {
     super(message, null, false, false);
     this.code = code;
   }
 
-  String code() {
+  ErrorCode code() {
     return code;
-  }
-
-  Status status() {
-    return switch (code) {
-      case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
-      case BUSY -> Status.SERVICE_UNAVAILABLE_503;
-      default -> Status.BAD_GATEWAY_502;
-    };
   }
 }

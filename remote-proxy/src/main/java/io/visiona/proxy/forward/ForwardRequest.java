@@ -1,7 +1,7 @@
 package io.visiona.proxy.forward;
 
-import io.visiona.proxy.http.ApiError;
 import io.visiona.proxy.tunnel.DeviceIds;
+import io.visiona.server.errors.ApiError;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

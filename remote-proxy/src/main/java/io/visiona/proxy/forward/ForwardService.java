@@ -1,15 +1,15 @@
 package io.visiona.proxy.forward;
 
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.proxy.http.ApiError;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelException;
 import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.server.errors.ApiError;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.signing.VerifiedRequest;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
@@ -49,18 +49,14 @@ public final class ForwardService implements HttpService {
 
   private void forward(ServerRequest req, ServerResponse res) throws IOException {
     if (draining.getAsBoolean()) {
-      fail(res, Status.SERVICE_UNAVAILABLE_503, TunnelException.DRAINING, "proxy is draining");
+      fail(res, ErrorCode.DRAINING, "proxy is draining");
       return;
     }
     long cost = requestCost(req);
     ForwardBudget.Lease lease = budget.tryLease(cost);
     if (lease == null) {
       // Before a byte of the body is read.
-      fail(
-          res,
-          Status.SERVICE_UNAVAILABLE_503,
-          ForwardFailure.BUSY,
-          "the proxy has no memory free for more forwards; retry");
+      fail(res, ErrorCode.FORWARD_BUSY, "the proxy has no memory free for more forwards; retry");
       return;
     }
     try (lease) {
@@ -97,12 +93,8 @@ public final class ForwardService implements HttpService {
     try {
       stream = registry.openStream(request.deviceId());
     } catch (TunnelException e) {
-      Status status =
-          e.code().equals(TunnelException.DISCONNECTED)
-                  || e.code().equals(TunnelException.OPEN_FAILED)
-              ? Status.BAD_GATEWAY_502
-              : Status.SERVICE_UNAVAILABLE_503;
-      fail(res, status, e.code(), e.getMessage());
+      // The tunnel's codes are in the table, with their status (502 or 503).
+      fail(res, ErrorCode.valueOf(e.code()), e.getMessage());
       return;
     }
     ForwardResponse response;
@@ -110,7 +102,7 @@ public final class ForwardService implements HttpService {
       response = exchange.exchange(stream, request, lease, deadline);
     } catch (ForwardFailure f) {
       stream.reset();
-      fail(res, f.status(), f.code(), f.getMessage());
+      fail(res, f.code(), f.getMessage());
       return;
     }
     stream.close();
@@ -118,9 +110,9 @@ public final class ForwardService implements HttpService {
     ForwardAnswer.send(res, response);
   }
 
-  private void fail(ServerResponse res, Status status, String code, String message) {
-    metrics.forwardOutcome(code);
-    JsonErrors.send(res, status, code, message);
+  private void fail(ServerResponse res, ErrorCode code, String message) {
+    metrics.forwardOutcome(code.code());
+    ErrorEnvelope.send(res, code, message);
   }
 
   /** Bytes the forwards in flight hold now (for tests and diagnostics). */

@@ -1,6 +1,6 @@
 package io.visiona.proxy.forward;
 
-import io.visiona.proxy.http.ApiError;
+import io.visiona.server.errors.ApiError;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonString;

@@ -1,17 +1,16 @@
 package io.visiona.proxy.internal;
 
-import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.visiona.proxy.auth.AgentAuthenticator;
-import io.visiona.proxy.http.ApiError;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.tunnel.AgentTunnel;
 import io.visiona.proxy.tunnel.DeviceIds;
 import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.server.errors.ApiError;
 import io.visiona.tunnel.SessionStats;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -99,7 +98,7 @@ public final class SessionsService implements HttpService {
 
   static void send(ServerResponse res, JsonObject body) {
     res.status(Status.OK_200);
-    res.header(HeaderNames.CONTENT_TYPE, JsonErrors.JSON);
+    res.header(HeaderValues.CONTENT_TYPE_JSON);
     res.send(body.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,12 +2,12 @@ package io.visiona.proxy.link;
 
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
-import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.ws.YamuxWebSocket;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.signing.SignedUpgrade;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
@@ -51,8 +51,7 @@ public final class LinkEndpoint implements WsListener {
         prologue, headers); // throws the refusal (401, or 503 when the replay cache is full)
     if (draining.getAsBoolean()) {
       // The api-server redials elsewhere; a link to this proxy would be cut within seconds.
-      throw JsonErrors.refusal(
-          Status.SERVICE_UNAVAILABLE_503, "DRAINING", "this proxy is shutting down; retry");
+      throw ErrorEnvelope.refusal(ErrorCode.DRAINING, "this proxy is shutting down; retry");
     }
     return Optional.empty();
   }

@@ -3,6 +3,7 @@ package io.visiona.proxy.link;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.tunnel.TunnelException;
 import io.visiona.proxy.tunnel.TunnelRegistry;
+import io.visiona.tunnel.Splice;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +14,9 @@ final class LinkStreamHandler {
 
   private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
   private static final long MAX_DRAIN = 64 * 1024;
+
+  /** Per direction of a relay stream: a few frames, small because a proxy carries many streams. */
+  private static final int SPLICE_BUFFER = 16 * 1024;
 
   private final TunnelRegistry registry;
   private final Duration headerTimeout;
@@ -64,7 +68,7 @@ final class LinkStreamHandler {
       return;
     }
     metrics.linkStreamOutcome("ok");
-    Splice.run(link, agent);
+    Splice.run(Splice.of(link), Splice.of(agent), "splice-" + agent.id(), SPLICE_BUFFER);
   }
 
   /**

@@ -3,7 +3,6 @@ package io.visiona.proxy.tunnel;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
-import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.visiona.proxy.auth.AddressLimitedAuthenticator;
@@ -11,10 +10,11 @@ import io.visiona.proxy.auth.AgentIdentity;
 import io.visiona.proxy.auth.AuthUnavailableException;
 import io.visiona.proxy.auth.Credentials;
 import io.visiona.proxy.auth.TooManyFailuresException;
-import io.visiona.proxy.http.JsonErrors;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.ws.YamuxSettings;
 import io.visiona.proxy.ws.YamuxWebSocket;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -55,24 +55,21 @@ public final class TunnelEndpoint implements WsListener {
   @Override
   public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
     if (draining.getAsBoolean()) {
-      throw JsonErrors.refusal(
-          Status.SERVICE_UNAVAILABLE_503, "DRAINING", "this proxy is shutting down; retry");
+      throw ErrorEnvelope.refusal(ErrorCode.DRAINING, "this proxy is shutting down; retry");
     }
     Optional<String> credential =
         Credentials.bearer(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
     if (credential.isEmpty()) {
       metrics.authFailure("missing");
-      throw JsonErrors.refusal(
-          Status.UNAUTHORIZED_401, "UNAUTHORIZED", "missing or malformed bearer credential");
+      throw ErrorEnvelope.refusal(ErrorCode.UNAUTHORIZED, "missing or malformed bearer credential");
     }
     Optional<AgentIdentity> who;
     try {
       who = authenticator.authenticate(credential.get(), ClientAddresses.current());
     } catch (TooManyFailuresException e) {
       metrics.authFailure("too_many_failures");
-      throw JsonErrors.refusal(
-          Status.TOO_MANY_REQUESTS_429,
-          "TOO_MANY_AUTH_FAILURES",
+      throw ErrorEnvelope.refusal(
+          ErrorCode.TOO_MANY_AUTH_FAILURES,
           "too many failed credential checks from this address; retry later",
           e.retryAfter());
     } catch (AuthUnavailableException e) {
@@ -82,20 +79,17 @@ public final class TunnelEndpoint implements WsListener {
               + Credentials.fingerprint(credential.get())
               + " could not be checked: "
               + e.getMessage());
-      throw JsonErrors.refusal(
-          Status.SERVICE_UNAVAILABLE_503,
-          "AUTH_UNAVAILABLE",
-          "credential check unavailable; retry");
+      throw ErrorEnvelope.refusal(
+          ErrorCode.AUTH_UNAVAILABLE, "credential check unavailable; retry");
     }
     if (who.isEmpty()) {
       metrics.authFailure("invalid");
       LOG.fine(() -> "refused credential " + Credentials.fingerprint(credential.get()));
-      throw JsonErrors.refusal(Status.UNAUTHORIZED_401, "UNAUTHORIZED", "invalid credential");
+      throw ErrorEnvelope.refusal(ErrorCode.UNAUTHORIZED, "invalid credential");
     }
     if (!registry.hasRoomFor(who.get().deviceId())) {
       metrics.authFailure("capacity");
-      throw JsonErrors.refusal(
-          Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_AGENTS", "this proxy is full; retry");
+      throw ErrorEnvelope.refusal(ErrorCode.TOO_MANY_AGENTS, "this proxy is full; retry");
     }
     identity = who.get();
     return Optional.empty();

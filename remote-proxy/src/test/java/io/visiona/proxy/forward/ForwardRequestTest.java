@@ -3,7 +3,7 @@ package io.visiona.proxy.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.visiona.proxy.http.ApiError;
+import io.visiona.server.errors.ApiError;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The keys of one {@link Direction}. Several keys are valid at once so that a key can be rotated
+ * A ring of HMAC-SHA256 keys: the keys of one {@link Direction} of internal request signing, and
+ * the api-server's session cookie keys. Several keys are valid at once so that a key can be rotated
  * without downtime; a key with a not-after instant is retired after it.
  *
  * <p>Text form, as found in configuration: entries separated by commas or whitespace, each {@code
@@ -64,7 +65,8 @@ public final class KeyRing {
       throw new IllegalArgumentException("no signing keys given (expected kid:base64key,...)");
     }
     List<SigningKey> keys = new ArrayList<>();
-    String[] entries = text.trim().split("[,\\s]+");
+    // A stray leading separator leaves an empty first entry; it is not a key.
+    String[] entries = text.strip().replaceFirst("^[,\\s]+", "").split("[,\\s]+");
     for (int i = 0; i < entries.length; i++) {
       keys.add(parseEntry(entries[i], i + 1));
     }

@@ -2,10 +2,10 @@ package io.visiona.server.signing;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.visiona.server.errors.ErrorCode;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.logging.LogThrottle;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -55,11 +55,11 @@ final class Rejections {
                 + LogThrottle.heldBack(admitted.getAsLong()));
   }
 
-  static String code(RejectReason reason) {
+  static ErrorCode code(RejectReason reason) {
     return switch (reason.httpStatus()) {
-      case 413 -> "BODY_TOO_LARGE";
-      case 503 -> "OVERLOADED";
-      default -> "UNAUTHORIZED";
+      case 413 -> ErrorCode.BODY_TOO_LARGE;
+      case 503 -> ErrorCode.OVERLOADED;
+      default -> ErrorCode.UNAUTHORIZED;
     };
   }
 
@@ -72,8 +72,6 @@ final class Rejections {
   }
 
   static void send(ServerResponse res, RejectReason reason) {
-    res.status(Status.create(reason.httpStatus()));
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
     if (reason == RejectReason.BODY_TOO_LARGE) {
       // The rest of the body is unread; closing spares the server draining it.
       res.header(HeaderNames.CONNECTION, "close");
@@ -81,8 +79,6 @@ final class Rejections {
     if (reason == RejectReason.REPLAY_CACHE_FULL) {
       res.header(HeaderNames.RETRY_AFTER, "1");
     }
-    String json =
-        "{\"error\":{\"code\":\"" + code(reason) + "\",\"message\":\"" + message(reason) + "\"}}";
-    res.send(json.getBytes(StandardCharsets.UTF_8));
+    ErrorEnvelope.send(res, code(reason), message(reason));
   }
 }

@@ -1,10 +1,5 @@
 package io.visiona.server.signing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
-import javax.crypto.Mac;
-
 /**
  * The string that is signed, and its HMAC-SHA256.
  *
@@ -57,17 +52,10 @@ final class SignatureBase {
 
   /** base64url (no padding) of HMAC-SHA256 over {@code base} with {@code key}. */
   static String sign(SigningKey key, String base) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(key, base));
+    return key.macBase64Url(base);
   }
 
   static byte[] mac(SigningKey key, String base) {
-    try {
-      // Mac instances are not thread-safe and cheap to create.
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key.secret());
-      return mac.doFinal(base.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return key.mac(base);
   }
 }

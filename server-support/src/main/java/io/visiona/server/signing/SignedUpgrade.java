@@ -1,12 +1,11 @@
 package io.visiona.server.signing;
 
-import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
-import io.helidon.http.Status;
+import io.visiona.server.errors.ErrorEnvelope;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -67,7 +66,9 @@ public final class SignedUpgrade {
   /**
    * Verifies, and on refusal logs the reason, calls the metrics hook and throws a {@link
    * RequestException} that Helidon turns into a 401 (503 when the replay cache is full) with a
-   * generic message. (A {@code WsUpgradeException} would instead fall through to routing, a 404.)
+   * generic message, in the JSON envelope where the listener has {@link
+   * ErrorEnvelope#directHandlers()}. (A {@code WsUpgradeException} would instead fall through to
+   * routing, a 404.)
    *
    * @return id of the key that signed the upgrade
    */
@@ -75,11 +76,8 @@ public final class SignedUpgrade {
     VerificationResult result = verify(prologue, headers);
     if (result instanceof VerificationResult.Rejected rejected) {
       rejections.record(prologue, rejected.reason(), rejected.detail());
-      throw RequestException.builder()
-          .type(DirectHandler.EventType.OTHER)
-          .status(Status.create(rejected.reason().httpStatus()))
-          .message(Rejections.message(rejected.reason()))
-          .build();
+      throw ErrorEnvelope.refusal(
+          Rejections.code(rejected.reason()), Rejections.message(rejected.reason()));
     }
     return ((VerificationResult.Accepted) result).keyId();
   }

@@ -1,9 +1,14 @@
 package io.visiona.server.signing;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -69,6 +74,31 @@ public final class SigningKey {
 
   SecretKey secret() {
     return secret;
+  }
+
+  /** base64url (no padding) of HMAC-SHA256 under this key over the UTF-8 bytes of {@code data}. */
+  public String macBase64Url(String data) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(data));
+  }
+
+  /** HMAC-SHA256 under this key over the UTF-8 bytes of {@code data}. */
+  byte[] mac(String data) {
+    try {
+      // Mac instances are not thread-safe and cheap to create.
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(secret);
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /** Whether {@code macBase64Url} is this key's MAC over {@code data}, in constant time. */
+  public boolean verifiesBase64Url(String data, String macBase64Url) {
+    return macBase64Url != null
+        && MessageDigest.isEqual(
+            macBase64Url(data).getBytes(StandardCharsets.US_ASCII),
+            macBase64Url.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

@@ -28,6 +28,25 @@ class KeyRingTest {
   }
 
   @Test
+  void aStrayLeadingOrTrailingSeparatorIsNotAnEntry() {
+    String secret = TestKeys.base64(4);
+    assertThat(KeyRing.parse(", k1:" + secret + ",").keys())
+        .extracting(SigningKey::id)
+        .containsExactly("k1");
+  }
+
+  @Test
+  void aKeyMacsAndVerifiesInBase64Url() {
+    SigningKey key = TestKeys.key("k1", 1);
+    String mac = key.macBase64Url("data");
+    assertThat(mac).matches("[A-Za-z0-9_-]{43}");
+    assertThat(key.verifiesBase64Url("data", mac)).isTrue();
+    assertThat(key.verifiesBase64Url("datA", mac)).isFalse();
+    assertThat(TestKeys.key("k1", 2).verifiesBase64Url("data", mac)).isFalse();
+    assertThat(key.verifiesBase64Url("data", null)).isFalse();
+  }
+
+  @Test
   void currentKeyIsTheFirstNotRetired() {
     KeyRing ring =
         TestKeys.ring(TestKeys.key("old", 1, T0), TestKeys.key("new", 2), TestKeys.key("x", 3));

@@ -1,16 +1,16 @@
 package io.visiona.tunnel.agent;
 
+import io.visiona.tunnel.Splice;
 import io.visiona.tunnel.Stream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Splices one accepted yamux stream to a new TCP connection to the target, byte for byte.
+ * Splices one accepted yamux stream to a new TCP connection to the target, byte for byte, with
+ * {@link Splice}.
  *
  * <p>End-of-stream is passed on as a half-close: the proxy's FIN becomes {@link
  * Socket#shutdownOutput()} towards the target, the target's FIN becomes {@link Stream#closeWrite()}
@@ -51,6 +51,7 @@ final class StreamSplicer {
   /**
    * Dials the target and copies both directions until both have ended. Runs on the calling thread;
    * the stream-to-target direction gets a virtual thread of its own, which is joined before return.
+   * An interrupt aborts the splice.
    */
   Outcome run() {
     try {
@@ -66,15 +67,20 @@ final class StreamSplicer {
       abort();
       return Outcome.DIAL_FAILED;
     }
-    Thread up =
-        Thread.ofVirtual().name("edge-agent-splice-" + stream.id() + "-up").start(this::toTarget);
-    fromTarget();
-    joinUninterruptibly(up);
+    boolean completed =
+        Splice.run(
+            Splice.of(socket),
+            Splice.of(stream),
+            "edge-agent-splice-" + stream.id() + "-up",
+            BUFFER);
     closeSocket();
-    if (aborted.get()) {
+    if (!completed || aborted.get()) {
+      if (!aborted.get()) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "stream " + stream.id() + ": splice aborted");
+      }
+      abort();
       return Outcome.ABORTED;
     }
-    stream.close(); // both FINs were exchanged: releases the stream
     return Outcome.COMPLETED;
   }
 
@@ -86,67 +92,11 @@ final class StreamSplicer {
     }
   }
 
-  /** Proxy to target; the proxy's FIN half-closes the target connection. */
-  private void toTarget() {
-    byte[] buf = new byte[BUFFER];
-    try {
-      InputStream in = stream.inputStream();
-      OutputStream out = socket.getOutputStream();
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        out.write(buf, 0, n);
-      }
-      socket.shutdownOutput();
-    } catch (IOException e) {
-      failed("to target", e);
-    }
-  }
-
-  /** Target to proxy; the target's FIN half-closes the stream. */
-  private void fromTarget() {
-    byte[] buf = new byte[BUFFER];
-    try {
-      InputStream in = socket.getInputStream();
-      OutputStream out = stream.outputStream();
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        out.write(buf, 0, n);
-      }
-      stream.closeWrite();
-    } catch (IOException e) {
-      failed("from target", e);
-    }
-  }
-
-  private void failed(String direction, IOException e) {
-    if (!aborted.get()) {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          () -> "stream " + stream.id() + " " + direction + ": " + e + "; aborting");
-    }
-    abort();
-  }
-
   private void closeSocket() {
     try {
       socket.close();
     } catch (IOException ignored) {
       // nothing left to do with the error
-    }
-  }
-
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,6 +1,7 @@
-package io.visiona.proxy.http;
+package io.visiona.server.errors;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -13,28 +14,29 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The error envelope {@code {"error":{"code":"...","message":"..."}}} for every error the proxy
- * answers: handler errors ({@link ApiError}), and errors Helidon answers itself (bad requests,
- * refused upgrades) through a {@link DirectHandler}.
+ * The error envelope {@code {"error":{"code":"...","message":"..."}}} of both servers, for every
+ * error: thrown {@link ApiError}s, direct answers of filters and handlers, and errors Helidon
+ * answers itself (bad requests, refused upgrades) through {@link #directHandlers()}.
  *
- * <p>A {@link io.helidon.http.RequestException} whose message starts with {@code CODE: } gets that
- * code; otherwise the code is derived from the status.
+ * <p>A {@link RequestException} whose message starts with {@code CODE: } gets that code; otherwise
+ * the code comes from the status ({@link ErrorCode#forStatus}).
  */
-public final class JsonErrors {
+public final class ErrorEnvelope {
 
   public static final String JSON = "application/json";
   private static final HeaderName CODE_HEADER = HeaderNames.create("Visiona-Error-Code");
   private static final HeaderName MESSAGE_HEADER = HeaderNames.create("Visiona-Error-Message");
+  private static final Header NOSNIFF =
+      HeaderValues.create(HeaderNames.create("X-Content-Type-Options"), "nosniff");
   private static final Pattern CODED = Pattern.compile("^([A-Z][A-Z0-9_]{1,63}): (.*)$");
 
-  private JsonErrors() {}
+  private ErrorEnvelope() {}
 
-  public static String body(String code, String message) {
+  public static String json(String code, String message) {
     return Json.createObjectBuilder()
         .add(
             "error",
@@ -45,58 +47,65 @@ public final class JsonErrors {
         .toString();
   }
 
-  public static void send(ServerResponse res, Status status, String code, String message) {
-    res.status(status);
-    res.header(HeaderNames.CONTENT_TYPE, JSON);
-    res.send(body(code, message).getBytes(StandardCharsets.UTF_8));
+  /** Answers {@code code}'s status with the envelope. */
+  public static void send(ServerResponse res, ErrorCode code, String message) {
+    write(res, code.status(), code.code(), message);
   }
 
-  public static void sendJson(ServerResponse res, Status status, String json) {
-    res.status(status);
-    res.header(HeaderNames.CONTENT_TYPE, JSON);
-    res.send(json.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Message for a {@link io.helidon.http.RequestException} that carries a stable code. */
-  public static String coded(String code, String message) {
-    return code + ": " + message;
+  /** Answers an error that has only a status (Helidon's own refusals) with its generic code. */
+  public static void send(ServerResponse res, Status status, String message) {
+    write(res, status, ErrorCode.forStatus(status), message);
   }
 
   /**
-   * An exception that makes Helidon answer {@code status} with the envelope and close the
-   * connection; the way to refuse a WebSocket upgrade (a {@code WsUpgradeException} would fall
-   * through to routing and become a 404).
+   * Never cached, never sniffed. Set here because Helidon resets the headers before an error
+   * handler runs, so headers set by a filter are gone by then.
    */
-  public static RequestException refusal(Status status, String code, String message) {
-    return refusalBuilder(status, code, message).build();
+  private static void write(ServerResponse res, Status status, String code, String message) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, JSON);
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header(NOSNIFF);
+    res.send(json(code, message).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** {@link #refusal} with {@code Retry-After} (whole seconds, rounded up). */
-  public static RequestException refusal(
-      Status status, String code, String message, Duration retryAfter) {
+  public static void send(ServerResponse res, ApiError e) {
+    send(res, e.errorCode(), e.getMessage());
+  }
+
+  /** Turns {@link ApiError} thrown by handlers into the envelope. */
+  public static ErrorHandler<ApiError> handler() {
+    return (req, res, e) -> send(res, e);
+  }
+
+  /**
+   * An exception that makes Helidon answer with the envelope and close the connection; the way to
+   * refuse a WebSocket upgrade (a {@code WsUpgradeException} would fall through to routing and
+   * become a 404). Needs {@link #directHandlers()} on the listener.
+   */
+  public static RequestException refusal(ErrorCode code, String message) {
+    return refusalBuilder(code, message).build();
+  }
+
+  /** {@link #refusal} with {@code Retry-After} (whole seconds, rounded up, at least 1). */
+  public static RequestException refusal(ErrorCode code, String message, Duration retryAfter) {
     long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-    return refusalBuilder(status, code, message)
+    return refusalBuilder(code, message)
         .header(HeaderValues.create(HeaderNames.RETRY_AFTER, seconds))
         .build();
   }
 
-  private static RequestException.Builder refusalBuilder(
-      Status status, String code, String message) {
+  private static RequestException.Builder refusalBuilder(ErrorCode code, String message) {
     // Helidon 4.2 does not pass the message of an exception thrown during an upgrade to the direct
     // handler, but it does pass the headers: code and message travel in two internal headers that
     // the handler turns into the body and removes.
     return RequestException.builder()
         .type(DirectHandler.EventType.OTHER)
-        .status(status)
-        .message(coded(code, message))
+        .status(code.status())
+        .message(code.code() + ": " + message)
         .safeMessage(true)
-        .header(HeaderValues.create(CODE_HEADER, code))
+        .header(HeaderValues.create(CODE_HEADER, code.code()))
         .header(HeaderValues.create(MESSAGE_HEADER, message));
-  }
-
-  /** Turns {@link ApiError} thrown by handlers into the envelope. */
-  public static ErrorHandler<ApiError> handler() {
-    return (req, res, e) -> send(res, e.status(), e.code(), e.getMessage());
   }
 
   /** Errors Helidon answers before routing (including refused WebSocket upgrades). */
@@ -120,7 +129,7 @@ public final class JsonErrors {
         Throwable thrown) {
       String message =
           thrown instanceof RequestException re && re.safeMessage() ? re.getMessage() : "";
-      return direct(request, type, status, headers, message);
+      return direct(status, headers, message);
     }
 
     @Override
@@ -141,17 +150,13 @@ public final class JsonErrors {
         Status status,
         ServerResponseHeaders headers,
         String message) {
-      return direct(request, type, status, headers, message);
+      return direct(status, headers, message);
     }
   }
 
   private static DirectHandler.TransportResponse direct(
-      DirectHandler.TransportRequest request,
-      DirectHandler.EventType type,
-      Status status,
-      ServerResponseHeaders headers,
-      String message) {
-    String code = codeFor(status);
+      Status status, ServerResponseHeaders headers, String message) {
+    String code = ErrorCode.forStatus(status);
     String text = message == null || message.isBlank() ? status.reasonPhrase() : message;
     if (headers.contains(CODE_HEADER)) {
       code = headers.get(CODE_HEADER).get();
@@ -169,19 +174,7 @@ public final class JsonErrors {
         .headers(headers)
         .header(HeaderNames.CONTENT_TYPE, JSON)
         .keepAlive(false)
-        .entity(body(code, text))
+        .entity(json(code, text))
         .build();
-  }
-
-  public static String codeFor(Status status) {
-    return switch (status.code()) {
-      case 400 -> "BAD_REQUEST";
-      case 401 -> "UNAUTHORIZED";
-      case 403 -> "FORBIDDEN";
-      case 404 -> "NOT_FOUND";
-      case 413 -> "BODY_TOO_LARGE";
-      case 503 -> "UNAVAILABLE";
-      default -> status.reasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-    };
   }
 }
