@@ -3,8 +3,10 @@ package io.visiona.proxy;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.visiona.proxy.auth.AddressLimitedAuthenticator;
 import io.visiona.proxy.auth.AgentAuthenticator;
 import io.visiona.proxy.auth.ApiServerAuthenticator;
 import io.visiona.proxy.auth.CachingAuthenticator;
@@ -15,6 +17,7 @@ import io.visiona.proxy.internal.SessionsService;
 import io.visiona.proxy.link.LinkEndpoint;
 import io.visiona.proxy.link.LinkSessions;
 import io.visiona.proxy.metrics.ProxyMetrics;
+import io.visiona.proxy.tunnel.ClientAddresses;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
 import io.visiona.proxy.tunnel.TunnelRegistry;
 import io.visiona.proxy.tunnel.TunnelSettings;
@@ -64,6 +67,7 @@ public final class ProxyServer {
   private final ProxySettings settings;
   private final Lifecycle lifecycle;
   private final AgentAuthenticator authenticator;
+  private final AddressLimitedAuthenticator upgradeAuthenticator;
   private final TunnelRegistry registry;
   private final LinkSessions links = new LinkSessions();
   private final RouteTable internalRoutes = new RouteTable();
@@ -79,6 +83,12 @@ public final class ProxyServer {
     this.lifecycle = lifecycle;
     this.authenticator =
         new TimedAuthenticator(authenticator, settings.tunnel().handshakeTimeout());
+    this.upgradeAuthenticator =
+        new AddressLimitedAuthenticator(
+            this.authenticator,
+            settings.auth().failuresPerAddress(),
+            settings.tunnel().handshakeTimeout(),
+            Clock.systemUTC());
     this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
     this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
     this.server = webServer(internalVerifier);
@@ -127,7 +137,12 @@ public final class ProxyServer {
             settings.auth().timeout());
     AgentAuthenticator cached =
         new CachingAuthenticator(
-            api, settings.auth().cacheTtl(), settings.auth().cacheMaxEntries(), Clock.systemUTC());
+            api,
+            settings.auth().cacheTtl(),
+            settings.auth().cacheMaxEntries(),
+            settings.auth().refusalCacheTtl(),
+            settings.auth().refusalCacheMaxEntries(),
+            Clock.systemUTC());
     return create(settings, lifecycle, cached, internalVerifier);
   }
 
@@ -162,13 +177,19 @@ public final class ProxyServer {
         .directHandlers(ErrorEnvelope.directHandlers())
         .addProtocol(
             WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
+        // The upgrade learns the client's address from here (failed-check budget per address).
+        .addProtocol(Http1Config.builder().addReceiveListener(new ClientAddresses()).build())
         .addRouting(
             WsRouting.builder()
                 .endpoint(
                     TUNNEL_PATH,
                     () ->
                         new TunnelEndpoint(
-                            registry, authenticator, tunnel.yamux(), metrics, lifecycle::draining)))
+                            registry,
+                            upgradeAuthenticator,
+                            tunnel.yamux(),
+                            metrics,
+                            lifecycle::draining)))
         .routing(
             r ->
                 r.get(

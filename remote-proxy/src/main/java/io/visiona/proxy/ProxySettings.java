@@ -73,6 +73,11 @@ public record ProxySettings(
         tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, tunnel, link, f, auth);
   }
 
+  public ProxySettings withAuth(AuthSettings a) {
+    return new ProxySettings(
+        tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, tunnel, link, forward, a);
+  }
+
   public ProxySettings withDrainGrace(Duration d) {
     return new ProxySettings(
         tunnelHost, tunnelPort, internalHost, internalPort, d, tunnel, link, forward, auth);

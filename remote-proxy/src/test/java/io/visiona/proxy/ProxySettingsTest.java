@@ -38,12 +38,18 @@ class ProxySettingsTest {
                 "VISIONA_PROXY_TUNNEL_MAX_AGENTS", "7",
                 "VISIONA_PROXY_TUNNEL_YAMUX_MAX_STREAMS", "9",
                 "VISIONA_PROXY_FORWARD_TIMEOUT", "PT3S",
-                "VISIONA_PROXY_AUTH_CACHE_TTL", "PT0S"));
+                "VISIONA_PROXY_AUTH_CACHE_TTL", "PT0S",
+                "VISIONA_PROXY_AUTH_REFUSAL_CACHE_TTL", "PT2S",
+                "VISIONA_PROXY_AUTH_FAILURES_PER_ADDRESS_BURST", "4",
+                "VISIONA_PROXY_AUTH_FAILURES_PER_ADDRESS_ENABLED", "false"));
     ProxySettings s = ProxySettings.from(config.get("proxy"));
     assertThat(s.tunnel().maxAgents()).isEqualTo(7);
     assertThat(s.tunnel().yamux().maxStreams()).isEqualTo(9);
     assertThat(s.forward().timeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.auth().cacheTtl()).isZero();
+    assertThat(s.auth().refusalCacheTtl()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.auth().failuresPerAddress().burst()).isEqualTo(4);
+    assertThat(s.auth().failuresPerAddress().enabled()).isFalse();
   }
 
   @Test

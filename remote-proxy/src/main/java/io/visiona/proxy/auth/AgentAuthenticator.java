@@ -12,6 +12,14 @@ public interface AgentAuthenticator {
    */
   Optional<AgentIdentity> authenticate(String credential) throws AuthUnavailableException;
 
+  /**
+   * What is already known about {@code credential} without asking anyone (a remembered answer), if
+   * anything. Lets a caller skip work that only an uncached check needs.
+   */
+  default Optional<CachedAnswer> cached(String credential) {
+    return Optional.empty();
+  }
+
   /** Forgets anything remembered about {@code deviceId} (called when its tunnel is revoked). */
   default void forgetDevice(String deviceId) {}
 }

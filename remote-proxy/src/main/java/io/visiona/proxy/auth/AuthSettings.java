@@ -11,13 +11,28 @@ import java.time.Duration;
  * @param timeout how long one verify call may take
  * @param cacheTtl how long a positive answer is remembered; zero disables the cache
  * @param cacheMaxEntries most answers remembered at once
+ * @param refusalCacheTtl how long a refusal is remembered; zero disables
+ * @param refusalCacheMaxEntries most refusals remembered at once
+ * @param failuresPerAddress the budget of failed credential checks per client address
  */
 public record AuthSettings(
-    URI apiServer, Duration timeout, Duration cacheTtl, int cacheMaxEntries) {
+    URI apiServer,
+    Duration timeout,
+    Duration cacheTtl,
+    int cacheMaxEntries,
+    Duration refusalCacheTtl,
+    int refusalCacheMaxEntries,
+    FailureLimitSettings failuresPerAddress) {
 
   public static AuthSettings defaults() {
     return new AuthSettings(
-        URI.create("http://127.0.0.1:3722"), Duration.ofSeconds(5), Duration.ofSeconds(30), 20_000);
+        URI.create("http://127.0.0.1:3722"),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        20_000,
+        Duration.ofSeconds(10),
+        20_000,
+        FailureLimitSettings.defaults());
   }
 
   public static AuthSettings from(Config c) {
@@ -26,6 +41,14 @@ public record AuthSettings(
         c.get("api-server-url").asString().map(URI::create).orElse(d.apiServer()),
         c.get("timeout").as(Duration.class).orElse(d.timeout()),
         c.get("cache-ttl").as(Duration.class).orElse(d.cacheTtl()),
-        c.get("cache-max-entries").asInt().orElse(d.cacheMaxEntries()));
+        c.get("cache-max-entries").asInt().orElse(d.cacheMaxEntries()),
+        c.get("refusal-cache-ttl").as(Duration.class).orElse(d.refusalCacheTtl()),
+        c.get("refusal-cache-max-entries").asInt().orElse(d.refusalCacheMaxEntries()),
+        FailureLimitSettings.from(c.get("failures-per-address")));
+  }
+
+  public AuthSettings withFailuresPerAddress(FailureLimitSettings f) {
+    return new AuthSettings(
+        apiServer, timeout, cacheTtl, cacheMaxEntries, refusalCacheTtl, refusalCacheMaxEntries, f);
   }
 }

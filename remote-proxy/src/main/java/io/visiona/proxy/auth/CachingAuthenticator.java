@@ -3,116 +3,108 @@ package io.visiona.proxy.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
 
 /**
- * Remembers positive answers of another authenticator for a short time, so that a fleet of agents
- * reconnecting at once does not hammer the api-server. Bounded (least recently used entries go
- * first); keyed by the SHA-256 of the credential, never the credential itself. Negative answers and
- * failures are not remembered.
+ * Remembers the answers of another authenticator for a short time: positive ones so that a fleet of
+ * agents reconnecting at once does not hammer the api-server, refusals (for a shorter time) so that
+ * an agent retrying a wrong credential, or someone replaying one, costs no verify call. Both are
+ * bounded (least recently used entries go first) and kept apart, so a flood of wrong credentials
+ * cannot push out the good ones. Keyed by the SHA-256 of the credential, never the credential
+ * itself. Failures ("unavailable") are not remembered.
  */
 public final class CachingAuthenticator implements AgentAuthenticator {
 
-  private record Entry(AgentIdentity identity, Instant expires) {}
+  private static final Boolean REFUSED = Boolean.TRUE;
 
   private final AgentAuthenticator delegate;
-  private final Duration ttl;
-  private final int maxEntries;
   private final Clock clock;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final ExpiringCache<AgentIdentity> accepted;
+  private final ExpiringCache<Boolean> refused;
 
+  /**
+   * @param ttl how long a positive answer is remembered; zero disables
+   * @param maxEntries most positive answers remembered
+   * @param refusalTtl how long a refusal is remembered; zero disables
+   * @param refusalMaxEntries most refusals remembered
+   */
   public CachingAuthenticator(
-      AgentAuthenticator delegate, Duration ttl, int maxEntries, Clock clock) {
-    if (maxEntries < 0) {
-      throw new IllegalArgumentException("maxEntries must not be negative");
-    }
+      AgentAuthenticator delegate,
+      Duration ttl,
+      int maxEntries,
+      Duration refusalTtl,
+      int refusalMaxEntries,
+      Clock clock) {
     this.delegate = delegate;
-    this.ttl = ttl;
-    this.maxEntries = maxEntries;
     this.clock = clock;
+    this.accepted = new ExpiringCache<>(ttl, maxEntries, clock);
+    this.refused = new ExpiringCache<>(refusalTtl, refusalMaxEntries, clock);
   }
 
   @Override
   public Optional<AgentIdentity> authenticate(String credential) throws AuthUnavailableException {
-    if (ttl.isZero() || maxEntries == 0) {
+    if (!accepted.enabled() && !refused.enabled()) {
       return delegate.authenticate(credential);
     }
     String key = Credentials.hash(credential);
-    Instant now = clock.instant();
-    lock.lock();
-    try {
-      Entry e = entries.get(key);
-      if (e != null) {
-        if (now.isBefore(e.expires())) {
-          return Optional.of(e.identity());
-        }
-        entries.remove(key);
-      }
-    } finally {
-      lock.unlock();
+    Optional<CachedAnswer> known = lookUp(key);
+    if (known.isPresent()) {
+      return known.get() instanceof CachedAnswer.Accepted a
+          ? Optional.of(a.identity())
+          : Optional.empty();
     }
+    Instant asked = clock.instant();
     Optional<AgentIdentity> identity = delegate.authenticate(credential);
-    identity.ifPresent(id -> put(key, new Entry(id, now.plus(ttl))));
+    if (identity.isPresent()) {
+      accepted.put(key, identity.get(), asked);
+    } else {
+      refused.put(key, REFUSED, asked);
+    }
     return identity;
   }
 
-  private void put(String key, Entry entry) {
-    lock.lock();
-    try {
-      entries.put(key, entry);
-      Iterator<String> eldest = entries.keySet().iterator();
-      while (entries.size() > maxEntries) {
-        eldest.next();
-        eldest.remove();
-      }
-    } finally {
-      lock.unlock();
+  @Override
+  public Optional<CachedAnswer> cached(String credential) {
+    if (!accepted.enabled() && !refused.enabled()) {
+      return Optional.empty();
     }
+    return lookUp(Credentials.hash(credential));
+  }
+
+  private Optional<CachedAnswer> lookUp(String key) {
+    Optional<AgentIdentity> identity = accepted.get(key);
+    if (identity.isPresent()) {
+      return Optional.of(new CachedAnswer.Accepted(identity.get()));
+    }
+    return refused.get(key).map(r -> new CachedAnswer.Refused());
   }
 
   @Override
   public void forgetDevice(String deviceId) {
-    lock.lock();
-    try {
-      entries.values().removeIf(e -> e.identity().deviceId().equals(deviceId));
-    } finally {
-      lock.unlock();
-    }
+    accepted.removeIf(identity -> identity.deviceId().equals(deviceId));
     delegate.forgetDevice(deviceId);
   }
 
-  /** Entries currently held (for tests and diagnostics). */
+  /** Positive answers currently held (for tests and diagnostics). */
   public int size() {
-    lock.lock();
-    try {
-      return entries.size();
-    } finally {
-      lock.unlock();
-    }
+    return accepted.size();
   }
 
-  /** True if an answer for this credential is remembered; looks by hash. */
+  /** Refusals currently held (for tests and diagnostics). */
+  public int refusals() {
+    return refused.size();
+  }
+
+  /** True if a positive answer for this credential is remembered; looks by hash. */
   boolean holds(String credential) {
-    lock.lock();
-    try {
-      return entries.containsKey(Credentials.hash(credential));
-    } finally {
-      lock.unlock();
-    }
+    return accepted.get(Credentials.hash(credential)).isPresent();
   }
 
-  /** The keys held, for the test that no raw credential is stored. */
-  Iterable<String> keys() {
-    lock.lock();
-    try {
-      return Map.copyOf(entries).keySet();
-    } finally {
-      lock.unlock();
-    }
+  /** The keys held (both kinds), for the test that no raw credential is stored. */
+  Set<String> keys() {
+    Set<String> all = new java.util.HashSet<>(accepted.keys());
+    all.addAll(refused.keys());
+    return all;
   }
 }

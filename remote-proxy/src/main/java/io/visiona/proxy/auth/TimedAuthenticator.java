@@ -44,6 +44,11 @@ public final class TimedAuthenticator implements AgentAuthenticator {
   }
 
   @Override
+  public Optional<CachedAnswer> cached(String credential) {
+    return delegate.cached(credential);
+  }
+
+  @Override
   public void forgetDevice(String deviceId) {
     delegate.forgetDevice(deviceId);
   }

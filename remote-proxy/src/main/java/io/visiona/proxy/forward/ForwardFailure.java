@@ -10,6 +10,7 @@ final class ForwardFailure extends Exception {
   static final ErrorCode INVALID = ErrorCode.RESPONSE_INVALID;
   static final ErrorCode TOO_LARGE = ErrorCode.RESPONSE_TOO_LARGE;
   static final ErrorCode TIMEOUT = ErrorCode.UPSTREAM_TIMEOUT;
+  static final ErrorCode BUSY = ErrorCode.FORWARD_BUSY;
 
   private final ErrorCode code;
 

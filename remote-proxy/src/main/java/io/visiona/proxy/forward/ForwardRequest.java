@@ -2,13 +2,14 @@ package io.visiona.proxy.forward;
 
 import io.visiona.proxy.tunnel.DeviceIds;
 import io.visiona.server.errors.ApiError;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,17 +27,38 @@ import java.util.regex.Pattern;
  * {@code headers} and {@code body} are optional. Everything is checked here; bad input is a 400.
  */
 public record ForwardRequest(
-    String deviceId, String method, String path, List<HttpHeader> headers, byte[] body) {
+    String deviceId, String method, String path, List<HttpHeader> headers, Body body) {
 
   static final int MAX_HEADERS = 100;
   static final int MAX_PATH = 8192;
+
+  /** Most bytes of the JSON document besides the body string (names, path, headers). */
+  static final int MAX_REST = 256 * 1024;
+
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
-  public static ForwardRequest parse(byte[] json, int maxBody) {
+  /** A source of the JSON document; each call starts again from its first byte. */
+  @FunctionalInterface
+  public interface Json {
+    InputStream open() throws IOException;
+  }
+
+  /** The decoded request body: its length, and its bytes decoded on the fly from the JSON. */
+  public record Body(long length, Json decoded) {
+    static final Body EMPTY = new Body(0, () -> InputStream.nullInputStream());
+  }
+
+  /**
+   * Parses the request. The base64 body is not decoded here, only checked and measured: it is
+   * decoded later from the JSON bytes straight into the tunnel, so the proxy holds it once.
+   */
+  public static ForwardRequest parse(Json json, int maxBody) {
+    JsonBodyField.Split split;
     JsonObject o;
     try {
-      o = Json.createReader(new ByteArrayInputStream(json)).readObject();
-    } catch (JsonException | IllegalStateException e) {
+      split = JsonBodyField.split(json.open(), MAX_REST);
+      o = jakarta.json.Json.createReader(new ByteArrayInputStream(split.rest())).readObject();
+    } catch (JsonException | IllegalStateException | IOException e) {
       throw ApiError.badRequest("request body must be a JSON object");
     }
     String device = string(o, "device_id", true);
@@ -52,17 +74,34 @@ public record ForwardRequest(
       throw ApiError.badRequest("path must start with / and hold no spaces or control characters");
     }
     List<HttpHeader> headers = headers(o.get("headers"));
-    String b64 = string(o, "body", false);
-    byte[] body;
-    try {
-      body = b64 == null ? new byte[0] : Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest("body must be base64");
+    String inline = string(o, "body", false); // "" where the body string was taken out
+    Body body;
+    if (split.present()) {
+      body = new Body(split.decodedLength(), () -> decoded(json, split));
+    } else if (inline == null || inline.isEmpty()) {
+      body = Body.EMPTY;
+    } else {
+      body = small(inline);
     }
-    if (body.length > maxBody) {
+    if (body.length() > maxBody) {
       throw ApiError.tooLarge("body larger than " + maxBody + " bytes");
     }
     return new ForwardRequest(device, method, path, headers, body);
+  }
+
+  private static InputStream decoded(Json json, JsonBodyField.Split split) throws IOException {
+    return Base64.getDecoder()
+        .wrap(new JsonStringBytes(json.open(), split.start(), split.rawLength()));
+  }
+
+  /** A body the scanner did not take out (a name written with escapes): small, decoded here. */
+  private static Body small(String b64) {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(b64);
+      return new Body(bytes.length, () -> new ByteArrayInputStream(bytes));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("body must be base64");
+    }
   }
 
   private static String string(JsonObject o, String name, boolean required) {

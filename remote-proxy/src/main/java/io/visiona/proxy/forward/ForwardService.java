@@ -1,7 +1,5 @@
 package io.visiona.proxy.forward;
 
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,13 +12,8 @@ import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.signing.VerifiedRequest;
 import io.visiona.tunnel.Stream;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,6 +27,7 @@ public final class ForwardService implements HttpService {
   private final Http1Exchange exchange;
   private final ProxyMetrics metrics;
   private final BooleanSupplier draining;
+  private final ForwardBudget budget;
 
   public ForwardService(
       TunnelRegistry registry,
@@ -45,6 +39,7 @@ public final class ForwardService implements HttpService {
     this.exchange = new Http1Exchange(settings);
     this.metrics = metrics;
     this.draining = draining;
+    this.budget = new ForwardBudget(settings.effectiveMemoryBudget());
   }
 
   @Override
@@ -52,18 +47,47 @@ public final class ForwardService implements HttpService {
     rules.post("/forward/http", this::forward);
   }
 
-  private void forward(ServerRequest req, ServerResponse res) {
+  private void forward(ServerRequest req, ServerResponse res) throws IOException {
     if (draining.getAsBoolean()) {
       fail(res, ErrorCode.DRAINING, "proxy is draining");
       return;
     }
+    long cost = requestCost(req);
+    ForwardBudget.Lease lease = budget.tryLease(cost);
+    if (lease == null) {
+      // Before a byte of the body is read.
+      fail(res, ErrorCode.FORWARD_BUSY, "the proxy has no memory free for more forwards; retry");
+      return;
+    }
+    try (lease) {
+      forward(req, res, lease, cost);
+    }
+  }
+
+  /**
+   * What reading the request holds at its peak: the JSON twice while it is read (a growing buffer
+   * and the final array), by its {@code Content-Length}, or at the largest allowed if chunked.
+   */
+  private long requestCost(ServerRequest req) {
+    long max = settings.maxRequestJson() + 1L;
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent()) {
+      return 2 * Math.min(Math.max(declared.getAsLong(), 0), max);
+    }
+    return req.content().hasEntity() ? 2 * max : 0;
+  }
+
+  private void forward(ServerRequest req, ServerResponse res, ForwardBudget.Lease lease, long cost)
+      throws IOException {
     ForwardRequest request;
     try {
-      request = ForwardRequest.parse(VerifiedRequest.of(req).body(), settings.maxRequestBody());
+      VerifiedRequest verified = VerifiedRequest.of(req);
+      request = ForwardRequest.parse(verified::bodyStream, settings.maxRequestBody());
     } catch (ApiError e) {
       metrics.forwardOutcome(e.code());
       throw e;
     }
+    lease.shrink(cost / 2); // read: the JSON is held once now
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     Stream stream;
     try {
@@ -75,7 +99,7 @@ public final class ForwardService implements HttpService {
     }
     ForwardResponse response;
     try {
-      response = exchange.exchange(stream, request, deadline);
+      response = exchange.exchange(stream, request, lease, deadline);
     } catch (ForwardFailure f) {
       stream.reset();
       fail(res, f.code(), f.getMessage());
@@ -83,9 +107,7 @@ public final class ForwardService implements HttpService {
     }
     stream.close();
     metrics.forwardOutcome("ok");
-    res.status(Status.OK_200);
-    res.header(HeaderValues.CONTENT_TYPE_JSON);
-    res.send(toJson(response).getBytes(StandardCharsets.UTF_8));
+    ForwardAnswer.send(res, response);
   }
 
   private void fail(ServerResponse res, ErrorCode code, String message) {
@@ -93,18 +115,8 @@ public final class ForwardService implements HttpService {
     ErrorEnvelope.send(res, code, message);
   }
 
-  static String toJson(ForwardResponse r) {
-    Map<String, JsonArrayBuilder> grouped = new LinkedHashMap<>();
-    r.headers()
-        .forEach(
-            h -> grouped.computeIfAbsent(h.name(), n -> Json.createArrayBuilder()).add(h.value()));
-    JsonObjectBuilder headers = Json.createObjectBuilder();
-    grouped.forEach(headers::add);
-    return Json.createObjectBuilder()
-        .add("status", r.status())
-        .add("headers", headers)
-        .add("body", Base64.getEncoder().encodeToString(r.body()))
-        .build()
-        .toString();
+  /** Bytes the forwards in flight hold now (for tests and diagnostics). */
+  public long bytesInFlight() {
+    return budget.used();
   }
 }

@@ -10,18 +10,42 @@ import java.time.Duration;
  * @param maxResponseBody largest response body read from the device; beyond, 502
  * @param maxResponseHead largest response status line plus headers
  * @param timeout the whole exchange (open, write, read); beyond, 504
+ * @param memoryBudget bytes all forwards in flight may hold; 0 derives it from the heap
  */
 public record ForwardSettings(
-    int maxRequestBody, int maxResponseBody, int maxResponseHead, Duration timeout) {
+    int maxRequestBody,
+    int maxResponseBody,
+    int maxResponseHead,
+    Duration timeout,
+    long memoryBudget) {
+
+  /** Share of the heap ({@code -Xmx}) that forwards may hold when no budget is configured. */
+  static final double HEAP_SHARE = 0.25;
 
   public ForwardSettings {
-    if (maxRequestBody < 0 || maxResponseBody < 0 || maxResponseHead < 256) {
+    if (maxRequestBody < 0 || maxResponseBody < 0 || maxResponseHead < 256 || memoryBudget < 0) {
       throw new IllegalArgumentException("forward limits must be positive");
     }
   }
 
+  public ForwardSettings(
+      int maxRequestBody, int maxResponseBody, int maxResponseHead, Duration timeout) {
+    this(maxRequestBody, maxResponseBody, maxResponseHead, timeout, 0);
+  }
+
   public static ForwardSettings defaults() {
-    return new ForwardSettings(8 << 20, 8 << 20, 64 << 10, Duration.ofSeconds(30));
+    return new ForwardSettings(8 << 20, 8 << 20, 64 << 10, Duration.ofSeconds(30), 0);
+  }
+
+  /** The configured budget, or {@link #HEAP_SHARE} of the largest heap this JVM may have. */
+  public long effectiveMemoryBudget() {
+    return memoryBudget > 0
+        ? memoryBudget
+        : Math.max(1, (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+  }
+
+  public ForwardSettings withMemoryBudget(long bytes) {
+    return new ForwardSettings(maxRequestBody, maxResponseBody, maxResponseHead, timeout, bytes);
   }
 
   public static ForwardSettings from(Config c) {
@@ -30,7 +54,8 @@ public record ForwardSettings(
         c.get("max-request-body").asInt().orElse(d.maxRequestBody()),
         c.get("max-response-body").asInt().orElse(d.maxResponseBody()),
         c.get("max-response-head").asInt().orElse(d.maxResponseHead()),
-        c.get("timeout").as(Duration.class).orElse(d.timeout()));
+        c.get("timeout").as(Duration.class).orElse(d.timeout()),
+        c.get("memory-budget").asLong().orElse(d.memoryBudget()));
   }
 
   /** The largest JSON document that can carry a request body of {@link #maxRequestBody()}. */

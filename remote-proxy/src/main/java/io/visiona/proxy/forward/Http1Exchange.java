@@ -2,7 +2,6 @@ package io.visiona.proxy.forward;
 
 import io.visiona.tunnel.Stream;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +29,8 @@ final class Http1Exchange {
     this.limits = limits;
   }
 
-  ForwardResponse exchange(Stream stream, ForwardRequest request, long deadlineNanos)
+  ForwardResponse exchange(
+      Stream stream, ForwardRequest request, ForwardBudget.Lease lease, long deadlineNanos)
       throws ForwardFailure {
     try {
       long left = deadlineNanos - System.nanoTime();
@@ -40,9 +40,7 @@ final class Http1Exchange {
       stream.setWriteTimeout(Duration.ofNanos(left));
       OutputStream out = stream.outputStream();
       out.write(head(request));
-      if (request.body().length > 0) {
-        out.write(request.body());
-      }
+      writeBody(request.body(), out);
     } catch (SocketTimeoutException e) {
       throw new ForwardFailure(ForwardFailure.TIMEOUT, "device did not take the request in time");
     } catch (IOException e) {
@@ -50,11 +48,25 @@ final class Http1Exchange {
     }
     InputStream in = new BufferedInputStream(new DeadlineInput(stream, deadlineNanos), 16 * 1024);
     try {
-      return readResponse(in, request.method().equals("HEAD"));
+      return readResponse(in, request.method().equals("HEAD"), lease);
     } catch (SocketTimeoutException e) {
       throw new ForwardFailure(ForwardFailure.TIMEOUT, "device did not answer in time");
     } catch (IOException e) {
       throw new ForwardFailure(ForwardFailure.READ_FAILED, "reading the response failed: " + e);
+    }
+  }
+
+  /** Decodes the body from the request JSON straight into the stream. */
+  private static void writeBody(ForwardRequest.Body body, OutputStream out) throws IOException {
+    if (body.length() == 0) {
+      return;
+    }
+    long written;
+    try (InputStream in = body.decoded().open()) {
+      written = in.transferTo(out);
+    }
+    if (written != body.length()) {
+      throw new IOException("decoded body has " + written + " bytes, not " + body.length());
     }
   }
 
@@ -74,14 +86,14 @@ final class Http1Exchange {
           case "POST", "PUT", "PATCH" -> true;
           default -> false;
         };
-    if (r.body().length > 0 || bodyMethod) {
-      b.append("Content-Length: ").append(r.body().length).append("\r\n");
+    if (r.body().length() > 0 || bodyMethod) {
+      b.append("Content-Length: ").append(r.body().length()).append("\r\n");
     }
     b.append("Connection: close\r\n\r\n");
     return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private ForwardResponse readResponse(InputStream in, boolean head)
+  private ForwardResponse readResponse(InputStream in, boolean head, ForwardBudget.Lease lease)
       throws IOException, ForwardFailure {
     int[] budget = {limits.maxResponseHead()};
     int status;
@@ -97,16 +109,16 @@ final class Http1Exchange {
     } while (status >= 100 && status < 200); // interim responses are skipped
     String transferEncoding = value(headers, "transfer-encoding");
     String contentLength = value(headers, "content-length");
-    byte[] body;
+    ResponseBody body;
     if (head || status == 204 || status == 304) {
-      body = new byte[0];
+      body = ResponseBody.EMPTY;
     } else if (transferEncoding != null
         && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-      body = chunked(in);
+      body = chunked(in, new ResponseBody(lease));
     } else if (contentLength != null) {
-      body = fixed(in, contentLength);
+      body = fixed(in, contentLength, new ResponseBody(lease));
     } else {
-      body = untilEnd(in);
+      body = untilEnd(in, new ResponseBody(lease));
     }
     List<HttpHeader> kept = new ArrayList<>();
     for (HttpHeader h : headers) {
@@ -187,7 +199,13 @@ final class Http1Exchange {
     }
   }
 
-  private byte[] fixed(InputStream in, String contentLength) throws IOException, ForwardFailure {
+  private ForwardFailure tooLarge() {
+    return new ForwardFailure(
+        ForwardFailure.TOO_LARGE, "response body over " + limits.maxResponseBody() + " bytes");
+  }
+
+  private ResponseBody fixed(InputStream in, String contentLength, ResponseBody body)
+      throws IOException, ForwardFailure {
     long n;
     try {
       n = Long.parseLong(contentLength.trim());
@@ -198,27 +216,24 @@ final class Http1Exchange {
       throw new ForwardFailure(ForwardFailure.INVALID, "invalid Content-Length");
     }
     if (n > limits.maxResponseBody()) {
-      throw new ForwardFailure(
-          ForwardFailure.TOO_LARGE, "response body over " + limits.maxResponseBody() + " bytes");
+      throw tooLarge();
     }
-    byte[] body = in.readNBytes((int) n);
-    if (body.length < n) {
+    if (!body.append(in, n, true)) {
       throw new ForwardFailure(ForwardFailure.READ_FAILED, "response body ended early");
     }
     return body;
   }
 
-  private byte[] untilEnd(InputStream in) throws IOException, ForwardFailure {
-    byte[] body = in.readNBytes(limits.maxResponseBody() + 1);
-    if (body.length > limits.maxResponseBody()) {
-      throw new ForwardFailure(
-          ForwardFailure.TOO_LARGE, "response body over " + limits.maxResponseBody() + " bytes");
+  private ResponseBody untilEnd(InputStream in, ResponseBody body)
+      throws IOException, ForwardFailure {
+    if (!body.appendUntilEnd(in, limits.maxResponseBody())) {
+      throw tooLarge();
     }
     return body;
   }
 
-  private byte[] chunked(InputStream in) throws IOException, ForwardFailure {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private ResponseBody chunked(InputStream in, ResponseBody body)
+      throws IOException, ForwardFailure {
     while (true) {
       String sizeLine = line(in, new int[] {CHUNK_LINE});
       if (sizeLine == null) {
@@ -232,19 +247,16 @@ final class Http1Exchange {
       } catch (NumberFormatException e) {
         throw new ForwardFailure(ForwardFailure.INVALID, "invalid chunk size");
       }
-      if (size < 0 || body.size() + size > limits.maxResponseBody()) {
-        throw new ForwardFailure(
-            ForwardFailure.TOO_LARGE, "response body over " + limits.maxResponseBody() + " bytes");
+      if (size < 0 || body.length() + size > limits.maxResponseBody()) {
+        throw tooLarge();
       }
       if (size == 0) {
         headers(in, new int[] {limits.maxResponseHead()}); // trailers, dropped
-        return body.toByteArray();
+        return body;
       }
-      byte[] chunk = in.readNBytes((int) size);
-      if (chunk.length < size) {
+      if (!body.append(in, size, false)) {
         throw new ForwardFailure(ForwardFailure.READ_FAILED, "chunked body ended early");
       }
-      body.write(chunk);
       String crlf = line(in, new int[] {CHUNK_LINE});
       if (crlf == null || !crlf.isEmpty()) {
         throw new ForwardFailure(ForwardFailure.INVALID, "chunk not followed by CRLF");

@@ -5,10 +5,11 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.visiona.proxy.auth.AgentAuthenticator;
+import io.visiona.proxy.auth.AddressLimitedAuthenticator;
 import io.visiona.proxy.auth.AgentIdentity;
 import io.visiona.proxy.auth.AuthUnavailableException;
 import io.visiona.proxy.auth.Credentials;
+import io.visiona.proxy.auth.TooManyFailuresException;
 import io.visiona.proxy.metrics.ProxyMetrics;
 import io.visiona.proxy.ws.YamuxSettings;
 import io.visiona.proxy.ws.YamuxWebSocket;
@@ -30,7 +31,7 @@ public final class TunnelEndpoint implements WsListener {
   private static final Logger LOG = Logger.getLogger(TunnelEndpoint.class.getName());
 
   private final TunnelRegistry registry;
-  private final AgentAuthenticator authenticator;
+  private final AddressLimitedAuthenticator authenticator;
   private final YamuxSettings yamux;
   private final ProxyMetrics metrics;
   private final BooleanSupplier draining;
@@ -40,7 +41,7 @@ public final class TunnelEndpoint implements WsListener {
 
   public TunnelEndpoint(
       TunnelRegistry registry,
-      AgentAuthenticator authenticator,
+      AddressLimitedAuthenticator authenticator,
       YamuxSettings yamux,
       ProxyMetrics metrics,
       BooleanSupplier draining) {
@@ -64,7 +65,13 @@ public final class TunnelEndpoint implements WsListener {
     }
     Optional<AgentIdentity> who;
     try {
-      who = authenticator.authenticate(credential.get());
+      who = authenticator.authenticate(credential.get(), ClientAddresses.current());
+    } catch (TooManyFailuresException e) {
+      metrics.authFailure("too_many_failures");
+      throw ErrorEnvelope.refusal(
+          ErrorCode.TOO_MANY_AUTH_FAILURES,
+          "too many failed credential checks from this address; retry later",
+          e.retryAfter());
     } catch (AuthUnavailableException e) {
       metrics.authFailure("unavailable");
       LOG.warning(

@@ -15,7 +15,8 @@ class CachingAuthenticatorTest {
       new MapAuthenticator().add("c1", "d1").add("c2", "d2").add("c3", "d3");
 
   private CachingAuthenticator cache(int max) {
-    return new CachingAuthenticator(backend, Duration.ofSeconds(30), max, clock);
+    return new CachingAuthenticator(
+        backend, Duration.ofSeconds(30), max, Duration.ofSeconds(5), max, clock);
   }
 
   @Test
@@ -30,12 +31,43 @@ class CachingAuthenticatorTest {
   }
 
   @Test
-  void negativeAnswersAreNotRemembered() throws Exception {
+  void refusalsAreRememberedForTheirShorterTtl() throws Exception {
     CachingAuthenticator cache = cache(100);
     assertThat(cache.authenticate("nope")).isEmpty();
     assertThat(cache.authenticate("nope")).isEmpty();
-    assertThat(backend.calls()).isEqualTo(2);
+    assertThat(cache.cached("nope")).containsInstanceOf(CachedAnswer.Refused.class);
+    assertThat(backend.calls()).isEqualTo(1);
     assertThat(cache.size()).isZero();
+    assertThat(cache.refusals()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(cache.cached("nope")).isEmpty();
+    assertThat(cache.authenticate("nope")).isEmpty();
+    assertThat(backend.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void aFloodOfRefusalsDoesNotPushOutAcceptedCredentials() throws Exception {
+    CachingAuthenticator cache = cache(3);
+    cache.authenticate("c1");
+    for (int i = 0; i < 10; i++) {
+      cache.authenticate("guess-" + i);
+    }
+    assertThat(cache.refusals()).isEqualTo(3);
+    assertThat(cache.holds("c1")).isTrue();
+    assertThat(cache.cached("c1"))
+        .contains(new CachedAnswer.Accepted(new AgentIdentity("d1", "owner-of-d1")));
+  }
+
+  @Test
+  void zeroTtlsRememberNothing() throws Exception {
+    CachingAuthenticator cache =
+        new CachingAuthenticator(backend, Duration.ZERO, 10, Duration.ZERO, 10, clock);
+    cache.authenticate("c1");
+    cache.authenticate("c1");
+    cache.authenticate("nope");
+    cache.authenticate("nope");
+    assertThat(backend.calls()).isEqualTo(4);
+    assertThat(cache.cached("c1")).isEmpty();
   }
 
   @Test
@@ -55,7 +87,10 @@ class CachingAuthenticatorTest {
   void keysAreHashesNeverTheCredential() throws Exception {
     CachingAuthenticator cache = cache(100);
     cache.authenticate("c1");
-    assertThat(cache.keys()).containsExactly(Credentials.hash("c1")).doesNotContain("c1");
+    cache.authenticate("wrong");
+    assertThat(cache.keys())
+        .containsExactlyInAnyOrder(Credentials.hash("c1"), Credentials.hash("wrong"))
+        .doesNotContain("c1", "wrong");
     assertThat(Credentials.hash("c1")).hasSize(64);
   }
 

@@ -8,23 +8,14 @@ import io.visiona.proxy.support.ProxyFixture;
 import io.visiona.proxy.support.RelayLinkClient;
 import io.visiona.proxy.ws.FrameDecodeBench;
 import io.visiona.tunnel.Stream;
-import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Prints remote-proxy's benchmark table (see BENCHMARKS.md):
@@ -63,8 +52,6 @@ public final class ProxyBenchmark {
   private static final int LINK_SEND_BUFFER = Integer.getInteger("bench.linkSendBuffer", 40_000);
   private static final long THROUGHPUT_BYTES = 256L << 20;
   private static final int ROUND_TRIPS = 2000;
-  private static final Pattern USED_HEAP =
-      Pattern.compile("memory_usedHeap_bytes\\{[^}]*\\} ([0-9.E+]+)");
 
   private ProxyBenchmark() {}
 
@@ -97,7 +84,7 @@ public final class ProxyBenchmark {
   // ---------------------------------------------------------------- idle agents and heap
 
   private static void idleAgents(List<String> rows) throws Exception {
-    try (ChildProxy proxy = ChildProxy.start("-Xmx4g")) {
+    try (ChildProxy proxy = ChildProxy.start("-Xmx4g", "-XX:+UseSerialGC")) {
       double base = proxy.heapAfterGc();
       List<JavaAgent> agents = connect(proxy, AGENTS, Integer.MAX_VALUE);
       double loaded = proxy.heapAfterGc();
@@ -108,7 +95,7 @@ public final class ProxyBenchmark {
       rows.add(row("projected heap for 10,000 agents", mib(base + 10_000 * perAgent)));
       agents.forEach(JavaAgent::close);
     }
-    try (ChildProxy proxy = ChildProxy.start("-Xmx512m")) {
+    try (ChildProxy proxy = ChildProxy.start("-Xmx512m", "-XX:+UseSerialGC")) {
       List<JavaAgent> agents = new ArrayList<>();
       int healthy = 0;
       String stop = "target reached";
@@ -167,104 +154,6 @@ public final class ProxyBenchmark {
       }
     }
     return agents;
-  }
-
-  /** The proxy in a child JVM with the given heap option. */
-  private static final class ChildProxy implements AutoCloseable {
-    final Process process;
-    final int tunnelPort;
-    final int internalPort;
-
-    private ChildProxy(Process process, int tunnelPort, int internalPort) {
-      this.process = process;
-      this.tunnelPort = tunnelPort;
-      this.internalPort = internalPort;
-    }
-
-    static ChildProxy start(String heap) throws IOException {
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Process p =
-          new ProcessBuilder(
-                  java.toString(),
-                  heap,
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  BenchProxy.class.getName())
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("PORTS ")) {
-        // startup output
-      }
-      if (line == null) {
-        throw new IOException("bench proxy did not start");
-      }
-      String[] ports = line.split(" ");
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  out.transferTo(Writer.nullWriter());
-                } catch (IOException ignored) {
-                  // child gone
-                }
-              });
-      return new ChildProxy(p, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]));
-    }
-
-    URI tunnel() {
-      return URI.create("ws://127.0.0.1:" + tunnelPort + "/v1/tunnel");
-    }
-
-    double heapAfterGc() throws Exception {
-      for (int i = 0; i < 2; i++) {
-        new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start()
-            .waitFor(60, TimeUnit.SECONDS);
-      }
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + internalPort + "/observe/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = USED_HEAP.matcher(metrics);
-      if (!m.find()) {
-        throw new IOException("no heap gauge in the metrics");
-      }
-      return Double.parseDouble(m.group(1));
-    }
-
-    int listed() throws Exception {
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + internalPort + "/observe/metrics"))
-                      .timeout(java.time.Duration.ofSeconds(20))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = Pattern.compile("proxy_agents_connected\\{[^}]*\\} ([0-9.E+]+)").matcher(metrics);
-      return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-      try {
-        process.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- relay versus direct

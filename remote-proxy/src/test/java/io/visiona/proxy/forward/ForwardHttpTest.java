@@ -9,16 +9,25 @@ import io.visiona.proxy.support.LocalHttpServer;
 import io.visiona.proxy.support.MapAuthenticator;
 import io.visiona.proxy.support.ProxyFixture;
 import io.visiona.proxy.support.ScriptedServer;
+import io.visiona.proxy.support.TestSigning;
+import io.visiona.server.signing.Direction;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -157,6 +166,62 @@ class ForwardHttpTest {
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(code(r)).isEqualTo("RESPONSE_TOO_LARGE");
       await().until(() -> fixture.proxy.registry().openStreams() == 0);
+    }
+  }
+
+  @Test
+  void aRequestOverTheMemoryBudgetIs503BeforeItsBodyIsSent() throws Exception {
+    ForwardSettings budget = ForwardSettings.defaults().withMemoryBudget(1 << 20);
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback().withForward(budget), box.address());
+      byte[] json =
+          ("{\"device_id\":\"box\",\"method\":\"POST\",\"path\":\"/echo\",\"body\":\""
+                  + Base64.getEncoder().encodeToString(new byte[600_000])
+                  + "\"}")
+              .getBytes(StandardCharsets.US_ASCII);
+      Map<String, String> signature =
+          TestSigning.signer(Direction.API_TO_PROXY, TestSigning.apiToProxy(), Clock.systemUTC())
+              .sign("POST", "/internal/forward/http", json)
+              .asMap();
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fixture.proxy.internalPort())) {
+        s.setSoTimeout(10_000);
+        StringBuilder head =
+            new StringBuilder("POST /internal/forward/http HTTP/1.1\r\nHost: localhost\r\n")
+                .append("Content-Type: application/json\r\n")
+                .append("Content-Length: ")
+                .append(json.length)
+                .append("\r\n");
+        signature.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        s.getOutputStream().write((head + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        // The body is never sent: the answer comes from the declared length alone.
+        InputStream in = s.getInputStream();
+        StringBuilder answer = new StringBuilder();
+        while (answer.indexOf("\r\n\r\n") < 0) {
+          answer.append((char) in.read());
+        }
+        Matcher length = Pattern.compile("(?i)content-length: *([0-9]+)").matcher(answer);
+        assertThat(length.find()).isTrue();
+        answer.append(
+            new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8));
+        assertThat(answer.toString()).startsWith("HTTP/1.1 503").contains("\"FORWARD_BUSY\"");
+      }
+      // Within the budget, the same proxy forwards.
+      assertThat(forward(get("/hello")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anAnswerOutgrowingTheMemoryBudgetIs503() throws Exception {
+    ForwardSettings budget = ForwardSettings.defaults().withMemoryBudget(1 << 20);
+    try (LocalHttpServer box = new LocalHttpServer("box")) {
+      start(ProxySettings.loopback().withForward(budget), box.address());
+      assertThat(forward(get("/chunked?n=500000")).statusCode()).isEqualTo(200);
+      HttpResponse<String> r = forward(get("/chunked?n=2000000"));
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(code(r)).isEqualTo("FORWARD_BUSY");
+      await().until(() -> fixture.proxy.registry().openStreams() == 0);
+      assertThat(forward(get("/chunked?n=500000")).statusCode()).isEqualTo(200);
     }
   }
 

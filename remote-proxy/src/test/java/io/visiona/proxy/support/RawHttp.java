@@ -55,7 +55,16 @@ public final class RawHttp {
 
   public static Response upgrade(int port, String path, Map<String, String> headers)
       throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    return upgrade(InetAddress.getLoopbackAddress(), port, path, headers);
+  }
+
+  /**
+   * An upgrade request from the local address {@code from} (e.g. 127.0.0.2, another client on
+   * loopback). A 101 answer is returned after its head, and the connection is closed.
+   */
+  public static Response upgrade(
+      InetAddress from, int port, String path, Map<String, String> headers) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port, from, 0)) {
       s.setSoTimeout(10_000);
       StringBuilder req =
           new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
@@ -80,6 +89,9 @@ public final class RawHttp {
           break;
         }
         head.append((char) c);
+      }
+      if (head.toString().startsWith("HTTP/1.1 101")) {
+        return new Response(101, head.toString());
       }
       Matcher m = CONTENT_LENGTH.matcher(head);
       byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : in.readAllBytes();

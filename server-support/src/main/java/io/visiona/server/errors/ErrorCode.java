@@ -58,6 +58,8 @@ public enum ErrorCode {
   // remote-proxy: tunnels, relay links, JSON forward.
   DRAINING(503),
   AUTH_UNAVAILABLE(503),
+  TOO_MANY_AUTH_FAILURES(429),
+  FORWARD_BUSY(503),
   TOO_MANY_AGENTS(503),
   TOO_MANY_STREAMS(503),
   MEMORY_BUDGET_EXHAUSTED(503),

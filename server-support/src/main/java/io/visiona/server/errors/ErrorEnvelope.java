@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -83,6 +84,18 @@ public final class ErrorEnvelope {
    * become a 404). Needs {@link #directHandlers()} on the listener.
    */
   public static RequestException refusal(ErrorCode code, String message) {
+    return refusalBuilder(code, message).build();
+  }
+
+  /** {@link #refusal} with {@code Retry-After} (whole seconds, rounded up, at least 1). */
+  public static RequestException refusal(ErrorCode code, String message, Duration retryAfter) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return refusalBuilder(code, message)
+        .header(HeaderValues.create(HeaderNames.RETRY_AFTER, seconds))
+        .build();
+  }
+
+  private static RequestException.Builder refusalBuilder(ErrorCode code, String message) {
     // Helidon 4.2 does not pass the message of an exception thrown during an upgrade to the direct
     // handler, but it does pass the headers: code and message travel in two internal headers that
     // the handler turns into the body and removes.
@@ -92,8 +105,7 @@ public final class ErrorEnvelope {
         .message(code.code() + ": " + message)
         .safeMessage(true)
         .header(HeaderValues.create(CODE_HEADER, code.code()))
-        .header(HeaderValues.create(MESSAGE_HEADER, message))
-        .build();
+        .header(HeaderValues.create(MESSAGE_HEADER, message));
   }
 
   /** Errors Helidon answers before routing (including refused WebSocket upgrades). */

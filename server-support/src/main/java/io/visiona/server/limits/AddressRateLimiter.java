@@ -59,6 +59,23 @@ public final class AddressRateLimiter {
     }
   }
 
+  /**
+   * Gives back a permit taken with {@link #tryAcquire} that turned out not to count (e.g. a check
+   * that is limited only when it fails). Never raises the bucket above the burst; an address that
+   * was forgotten in between stays forgotten.
+   */
+  public void release(String address) {
+    lock.lock();
+    try {
+      Bucket bucket = buckets.get(address);
+      if (bucket != null) {
+        bucket.tokens = Math.min(burst, bucket.tokens + 1);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Number of addresses currently tracked (at most {@code maxAddresses}). */
   public int trackedAddresses() {
     lock.lock();

@@ -41,6 +41,24 @@ class AddressRateLimiterTest {
   }
 
   @Test
+  void aReleasedPermitCanBeTakenAgainButNeverBeyondTheBurst() {
+    AddressRateLimiter limiter = new AddressRateLimiter(1, 2, 100, clock);
+    assertThat(limiter.tryAcquire("a")).isTrue();
+    assertThat(limiter.tryAcquire("a")).isTrue();
+    assertThat(limiter.tryAcquire("a")).isFalse();
+    limiter.release("a");
+    assertThat(limiter.tryAcquire("a")).isTrue();
+    limiter.release("a");
+    limiter.release("a");
+    limiter.release("a");
+    assertThat(limiter.tryAcquire("a")).isTrue();
+    assertThat(limiter.tryAcquire("a")).isTrue();
+    assertThat(limiter.tryAcquire("a")).isFalse();
+    limiter.release("unknown");
+    assertThat(limiter.trackedAddresses()).isEqualTo(1);
+  }
+
+  @Test
   void oneAddressEmptyingItsBucketDoesNotLockOutAnother() {
     AddressRateLimiter limiter = new AddressRateLimiter(1, 3, 100, clock);
     while (limiter.tryAcquire("10.0.0.1")) {
