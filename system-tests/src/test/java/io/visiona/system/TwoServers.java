@@ -47,6 +47,11 @@ final class TwoServers implements AutoCloseable {
   }
 
   static TwoServers start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /** With {@code apiOverrides} (keys below {@code api.}) on top of the test settings. */
+  static TwoServers start(Path dataDir, Map<String, String> apiOverrides) {
     String apiToProxy = "a1:" + key(1);
     String proxyToApi = "p1:" + key(2);
     int apiInternal = freePort();
@@ -83,6 +88,7 @@ final class TwoServers implements AutoCloseable {
     a.put("proxy.internal-url", "http://127.0.0.1:" + proxy.internalPort());
     a.put("pairing.interval", "PT1S");
     a.put("pairing.tunnel-url", "ws://127.0.0.1:" + proxy.tunnelPort() + "/v1/tunnel");
+    a.putAll(apiOverrides);
     ApiSettings settings = ApiSettings.from(Config.just(ConfigSources.create(a)));
     ApiApplication app = ApiApplication.create(settings, Clock.systemUTC());
     WebServer api = ApiServer.create(settings, new Lifecycle(), app).start();

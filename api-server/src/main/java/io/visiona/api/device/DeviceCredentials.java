@@ -18,7 +18,7 @@ public final class DeviceCredentials {
   public record Identity(String deviceId, long ownerId, String credentialId, long expiresAt) {}
 
   /** A credential just created; {@code token} is shown once and then only its hash exists. */
-  public record Issued(CredentialToken token, String deviceId, long expiresAt) {}
+  public record Issued(CredentialToken token, String deviceId, long ownerId, long expiresAt) {}
 
   private static final String STAND_IN_HASH = Hashes.sha256Hex("no such credential");
 
@@ -44,7 +44,7 @@ public final class DeviceCredentials {
         h,
         new StoredCredential(
             token.id(), deviceId, ownerId, token.secretHash(), now, expires, null));
-    return new Issued(token, deviceId, expires);
+    return new Issued(token, deviceId, ownerId, expires);
   }
 
   /** The identity behind a presented credential, if it is well formed, known, current. */

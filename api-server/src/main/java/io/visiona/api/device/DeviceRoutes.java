@@ -163,7 +163,7 @@ public final class DeviceRoutes {
     }
     DeviceCredentials.Issued issued = next.get();
     audit.record(
-        null,
+        issued.ownerId(),
         "credential.rotated",
         "device " + issued.deviceId() + ", new credential " + issued.token().id(),
         clientAddress.apply(req));
