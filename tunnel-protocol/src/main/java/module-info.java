@@ -4,4 +4,5 @@ module io.visiona.tunnel {
 
   exports io.visiona.tunnel;
   exports io.visiona.tunnel.agent;
+  exports io.visiona.tunnel.pairing;
 }

@@ -3,7 +3,10 @@ package io.visiona.api;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.visiona.api.audit.AuditRetention;
+import io.visiona.api.audit.AuditRoutes;
 import io.visiona.api.auth.AuthRoutes;
 import io.visiona.api.auth.IdTokenValidator;
 import io.visiona.api.auth.IdpHttp;
@@ -16,23 +19,41 @@ import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
 import io.visiona.api.crypto.SignedCookies;
+import io.visiona.api.device.CredentialRepository;
+import io.visiona.api.device.DeviceCredentials;
+import io.visiona.api.device.DeviceRepository;
+import io.visiona.api.device.DeviceRoutes;
 import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
+import io.visiona.api.http.BoxLimitSettings;
+import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
 import io.visiona.api.http.SessionAuthenticator;
+import io.visiona.api.internal.AgentVerifyService;
+import io.visiona.api.pairing.PairingRoutes;
+import io.visiona.api.pairing.PairingService;
 import io.visiona.api.persistence.AuditLog;
 import io.visiona.api.persistence.Database;
 import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
+import io.visiona.api.proxy.ProxyClient;
 import io.visiona.api.session.SessionService;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
+import io.visiona.server.limits.AddressRateLimiter;
 import io.visiona.server.limits.ClientAddress;
+import io.visiona.server.routes.RouteTable;
+import io.visiona.server.signing.Direction;
+import io.visiona.server.signing.PublicPaths;
+import io.visiona.server.signing.SignatureFilter;
+import io.visiona.server.signing.SignatureMetrics;
+import io.visiona.server.signing.SignedHttpRequests;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,24 +62,45 @@ public final class ApiApplication implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ApiApplication.class.getName());
 
+  private final RouteTable internalRoutes = new RouteTable();
   private final Database database;
   private final SessionService sessions;
   private final ApiRoutes routes;
   private final ServiceClient serviceClient;
   private final UserRepository users;
+  private final Devices devices;
+  private final SignatureFilter internalSignatures;
+  private final BoxRoutes box;
+  private final AuditRetention retention;
 
   private ApiApplication(
       Database database,
       SessionService sessions,
       ApiRoutes routes,
+      BoxRoutes box,
       ServiceClient serviceClient,
-      UserRepository users) {
+      UserRepository users,
+      Devices devices,
+      SignatureFilter internalSignatures,
+      AuditRetention retention) {
+    this.box = box;
+    this.retention = retention;
     this.database = database;
     this.sessions = sessions;
     this.routes = routes;
     this.serviceClient = serviceClient;
     this.users = users;
+    this.devices = devices;
+    this.internalSignatures = internalSignatures;
   }
+
+  /** The device side of the application: credentials, pairing, the devices themselves. */
+  public record Devices(
+      DeviceRepository devices,
+      CredentialRepository credentials,
+      DeviceCredentials verifier,
+      PairingService pairing,
+      AuditLog audit) {}
 
   public static ApiApplication create(ApiSettings settings, Clock clock) {
     Database db = Database.open(settings.database());
@@ -111,11 +153,70 @@ public final class ApiApplication implements AutoCloseable {
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
       ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
-      LoginRateLimit loginLimit =
-          new LoginRateLimit(
-              oidc.loginsPerAddress(), new ClientAddress(settings.trustedProxies()), clock);
+      ClientAddress clients = new ClientAddress(settings.trustedProxies());
+      LoginRateLimit loginLimit = new LoginRateLimit(oidc.loginsPerAddress(), clients, clock);
       new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
-      return new ApiApplication(db, sessions, routes, serviceClient, users);
+      // Shown and audited: the client's address; limited under: its address or IPv6 /64.
+      Function<ServerRequest, String> clientAddress = req -> clients.of(req).getHostAddress();
+      Function<ServerRequest, String> clientKey = req -> ClientAddress.limitKey(clients.of(req));
+      BoxLimitSettings limits = settings.boxLimits();
+      BoxRoutes box =
+          new BoxRoutes(
+              new AddressRateLimiter(
+                  limits.perAddressPerMinute() / 60.0,
+                  limits.perAddressBurst(),
+                  limits.maxAddresses(),
+                  clock),
+              new AddressRateLimiter(limits.perSecond(), limits.burst(), 1, clock),
+              clientKey);
+
+      CredentialRepository credentialRepository = new CredentialRepository(db.jdbi());
+      DeviceCredentials deviceCredentials =
+          new DeviceCredentials(db.jdbi(), credentialRepository, settings.credentials(), clock);
+      Devices devices =
+          new Devices(
+              new DeviceRepository(db.jdbi()),
+              credentialRepository,
+              deviceCredentials,
+              new PairingService(db.jdbi(), deviceCredentials, audit, settings.pairing(), clock),
+              audit);
+      ProxyClient proxy =
+          new ProxyClient(
+              settings.proxy(),
+              settings
+                  .signing()
+                  .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock))));
+      new PairingRoutes(devices.pairing(), clientAddress).register(routes, box);
+      new DeviceRoutes(
+              devices.devices(),
+              credentialRepository,
+              deviceCredentials,
+              proxy,
+              audit,
+              settings.pairing().tunnelUrl(),
+              clientAddress,
+              clock)
+          .register(routes, box);
+      new AuditRoutes(audit).register(routes);
+      SignatureFilter internalSignatures =
+          settings
+              .signing()
+              .map(
+                  s ->
+                      SignatureFilter.verifying(
+                          s.verifier(Direction.PROXY_TO_API, clock),
+                          s.maxBodyBytes(),
+                          SignatureMetrics.counter(Direction.PROXY_TO_API),
+                          PublicPaths.OBSERVE))
+              .orElseGet(
+                  () ->
+                      SignatureFilter.denyingAll(
+                          Direction.PROXY_TO_API,
+                          SignatureMetrics.counter(Direction.PROXY_TO_API),
+                          PublicPaths.OBSERVE));
+      AuditRetention retention = AuditRetention.start(audit, settings.auditRetention(), clock);
+      return new ApiApplication(
+          db, sessions, routes, box, serviceClient, users, devices, internalSignatures, retention);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -139,7 +240,32 @@ public final class ApiApplication implements AutoCloseable {
               LOG.log(Level.WARNING, "unhandled error on " + req.path().path(), e);
               ErrorEnvelope.send(res, new ApiError(ErrorCode.INTERNAL, "internal error"));
             });
+    box.applyTo(routing);
     routes.applyTo(routing);
+  }
+
+  /** The routes boxes call ({@code /v1/...}), as registered. */
+  public BoxRoutes boxRoutes() {
+    return box;
+  }
+
+  /**
+   * The internal listener: every request signed by remote-proxy (health and metrics excepted);
+   * routes recorded in {@link #internalRoutes()} for the tests that walk them.
+   */
+  public void internalRouting(HttpRouting.Builder routing) {
+    internalSignatures.addTo(routing);
+    internalRoutes
+        .recording(routing)
+        .register("/internal", new AgentVerifyService(devices.verifier(), devices.audit()));
+  }
+
+  public RouteTable internalRoutes() {
+    return internalRoutes;
+  }
+
+  public Devices devices() {
+    return devices;
   }
 
   private static void httpError(ServerResponse res, HttpException e) {
@@ -168,6 +294,7 @@ public final class ApiApplication implements AutoCloseable {
 
   @Override
   public void close() {
+    retention.close();
     database.close();
   }
 }

@@ -21,6 +21,7 @@ public final class ApiServer {
         .routing(app::routing)
         .putSocket(
             INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
+        .routing(INTERNAL_SOCKET, app::internalRouting)
         .addFeatures(
             Observability.features(
                 List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),

@@ -3,10 +3,17 @@ package io.visiona.api;
 import io.helidon.config.Config;
 import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClientSettings;
+import io.visiona.api.device.CredentialSettings;
+import io.visiona.api.http.BoxLimitSettings;
+import io.visiona.api.pairing.PairingSettings;
 import io.visiona.api.persistence.DatabaseSettings;
+import io.visiona.api.proxy.ProxySettings;
 import io.visiona.api.session.SessionSettings;
 import io.visiona.server.limits.TrustedProxies;
+import io.visiona.server.signing.SigningSettings;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed view of {@code api.*} in {@code etc/api-server.yaml}; every key is documented there. */
 public record ApiSettings(
@@ -20,7 +27,13 @@ public record ApiSettings(
     DatabaseSettings database,
     SessionSettings session,
     OidcSettings oidc,
-    ServiceClientSettings serviceClient) {
+    ServiceClientSettings serviceClient,
+    Optional<SigningSettings> signing,
+    PairingSettings pairing,
+    CredentialSettings credentials,
+    ProxySettings proxy,
+    BoxLimitSettings boxLimits,
+    Duration auditRetention) {
 
   public static ApiSettings from(Config api) {
     OidcSettings oidc = OidcSettings.from(api.get("oidc"));
@@ -35,6 +48,12 @@ public record ApiSettings(
         DatabaseSettings.from(api.get("database")),
         SessionSettings.from(api.get("session")),
         oidc,
-        ServiceClientSettings.from(api.get("service-client"), oidc.issuer()));
+        ServiceClientSettings.from(api.get("service-client"), oidc.issuer()),
+        SigningSettings.fromIfConfigured(api.get("signing"), Clock.systemUTC()),
+        PairingSettings.from(api.get("pairing")),
+        CredentialSettings.from(api.get("devices.credentials")),
+        ProxySettings.from(api.get("proxy")),
+        BoxLimitSettings.from(api.get("box")),
+        api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)));
   }
 }

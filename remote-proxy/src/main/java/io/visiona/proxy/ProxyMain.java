@@ -6,6 +6,7 @@ import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.ListeningLog;
 import io.visiona.server.logging.ShutdownLogging;
+import io.visiona.server.signing.SigningSettings;
 import java.time.Clock;
 import java.util.logging.Logger;
 
@@ -32,7 +33,7 @@ public final class ProxyMain {
     ProxyServer proxy =
         ProxyServer.production(
                 settings,
-                SigningConfig.load(config.get("proxy.signing"), Clock.systemUTC()),
+                SigningSettings.fromIfConfigured(config.get("proxy.signing"), Clock.systemUTC()),
                 lifecycle)
             .start();
     // SIGTERM: readiness down, GoAway to every agent, open streams get the grace period, then the

@@ -23,7 +23,10 @@ class ProxySettingsTest {
     ProxySettings defaults =
         new ProxySettings("0.0.0.0", 3800, "127.0.0.1", 3801, Duration.ofSeconds(30));
     assertThat(s).isEqualTo(defaults);
-    assertThat(SigningConfig.load(config.get("proxy.signing"), Clock.systemUTC())).isEmpty();
+    assertThat(
+            io.visiona.server.signing.SigningSettings.fromIfConfigured(
+                config.get("proxy.signing"), Clock.systemUTC()))
+        .isEmpty();
   }
 
   @Test
@@ -57,11 +60,17 @@ class ProxySettingsTest {
             Map.of(
                 "VISIONA_PROXY_SIGNING_KEYS_API_TO_PROXY", "a1:" + TestSigning.secret(1),
                 "VISIONA_PROXY_SIGNING_KEYS_PROXY_TO_API", "p1:" + TestSigning.secret(2)));
-    assertThat(SigningConfig.load(both.get("proxy.signing"), Clock.systemUTC())).isPresent();
+    assertThat(
+            io.visiona.server.signing.SigningSettings.fromIfConfigured(
+                both.get("proxy.signing"), Clock.systemUTC()))
+        .isPresent();
     Config half =
         ConfigLoader.load(
             FILE, Map.of("VISIONA_PROXY_SIGNING_KEYS_API_TO_PROXY", "a1:" + TestSigning.secret(1)));
-    assertThatThrownBy(() -> SigningConfig.load(half.get("proxy.signing"), Clock.systemUTC()))
+    assertThatThrownBy(
+            () ->
+                io.visiona.server.signing.SigningSettings.fromIfConfigured(
+                    half.get("proxy.signing"), Clock.systemUTC()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("VISIONA_PROXY_SIGNING_KEYS_PROXY_TO_API");
   }

@@ -30,13 +30,27 @@ class RouteSecurityTest {
 
   /** The reviewed classification. A route missing here (or listed wrongly) fails the build. */
   static final Map<String, Access> CLASSIFIED =
-      Map.of(
-          "GET /api/auth/login", Access.PUBLIC,
-          "GET /api/auth/callback", Access.PUBLIC,
-          "GET /api/auth/me", Access.SESSION,
-          "POST /api/auth/logout", Access.SESSION,
-          "GET /api/auth/sessions", Access.SESSION,
-          "DELETE /api/auth/sessions/{id}", Access.SESSION);
+      Map.ofEntries(
+          Map.entry("GET /api/auth/login", Access.PUBLIC),
+          Map.entry("GET /api/auth/callback", Access.PUBLIC),
+          Map.entry("GET /api/auth/me", Access.SESSION),
+          Map.entry("POST /api/auth/logout", Access.SESSION),
+          Map.entry("GET /api/auth/sessions", Access.SESSION),
+          Map.entry("DELETE /api/auth/sessions/{id}", Access.SESSION),
+          Map.entry("GET /api/pairings/{code}", Access.SESSION),
+          Map.entry("POST /api/pairings/{code}/approve", Access.SESSION),
+          Map.entry("POST /api/pairings/{code}/deny", Access.SESSION),
+          Map.entry("GET /api/devices", Access.SESSION),
+          Map.entry("GET /api/devices/{id}", Access.SESSION),
+          Map.entry("PATCH /api/devices/{id}", Access.SESSION),
+          Map.entry("DELETE /api/devices/{id}", Access.SESSION),
+          Map.entry("GET /api/devices/{id}/credentials", Access.SESSION),
+          Map.entry("DELETE /api/devices/{id}/credentials/{cid}", Access.SESSION),
+          Map.entry("GET /api/audit", Access.SESSION));
+
+  /** Box routes: no session; each authenticates the box (device code or credential) itself. */
+  static final Set<String> BOX_ROUTES =
+      Set.of("POST /v1/pair/start", "POST /v1/pair/token", "POST /v1/device/credential/rotate");
 
   static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
@@ -84,6 +98,13 @@ class RouteSecurityTest {
         routes().stream().collect(Collectors.toMap(RouteSecurityTest::key, Route::access));
     assertThat(live).isEqualTo(CLASSIFIED);
     assertThat(live.values().stream().filter(a -> a == Access.PUBLIC)).hasSize(2);
+  }
+
+  @Test
+  void boxRoutesAreExactlyTheListedOnes() {
+    assertThat(api.app().boxRoutes().table().routes())
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrderElementsOf(BOX_ROUTES);
   }
 
   @Test

@@ -32,7 +32,8 @@ public final class ApiHarness implements AutoCloseable {
   }
 
   /** Settings: test defaults, then {@code overrides} (keys below {@code api.}). */
-  public static ApiHarness start(Path dataDir, MutableClock clock, Map<String, String> overrides) {
+  public static ApiHarness start(
+      Path dataDir, java.time.Clock clock, Map<String, String> overrides) {
     int port = freePort();
     Map<String, String> cfg = new HashMap<>();
     cfg.put("http.host", "127.0.0.1");
@@ -68,6 +69,15 @@ public final class ApiHarness implements AutoCloseable {
 
   public URI base() {
     return base;
+  }
+
+  /** The internal listener (remote-proxy's side). */
+  public URI internalBase() {
+    return URI.create("http://127.0.0.1:" + server.port("internal") + "/");
+  }
+
+  public int internalPort() {
+    return server.port("internal");
   }
 
   public TestBrowser browser() {

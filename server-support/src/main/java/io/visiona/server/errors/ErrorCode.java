@@ -44,6 +44,17 @@ public enum ErrorCode {
   IDP_MISCONFIGURED(503),
   IDP_UNAVAILABLE(503),
 
+  // api-server: devices, pairing, credentials, the routes boxes call.
+  BAD_JSON(400),
+  RATE_LIMITED(429),
+  DEVICE_NOT_FOUND(404),
+  CREDENTIAL_NOT_FOUND(404),
+  PAIRING_NOT_FOUND(404),
+  PAIRING_ALREADY_DECIDED(409),
+  TOO_MANY_WRONG_CODES(429),
+  TOO_MANY_PAIRINGS(429),
+  PAIRING_BUSY(503),
+
   // remote-proxy: tunnels, relay links, JSON forward.
   DRAINING(503),
   AUTH_UNAVAILABLE(503),

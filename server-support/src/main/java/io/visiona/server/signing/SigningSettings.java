@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Typed view of a server's {@code signing} section:
@@ -54,6 +56,27 @@ public record SigningSettings(
           "signing keys: api-to-proxy and proxy-to-api must use different secrets, so that a"
               + " request cannot be reflected back to its sender");
     }
+  }
+
+  /**
+   * {@link #from}, or empty when no key of either direction is set: a development start without
+   * secrets, in which the server refuses every signed request it would receive and sends none. A
+   * half-configured or malformed key set still stops the start.
+   */
+  public static Optional<SigningSettings> fromIfConfigured(Config signing, Clock clock) {
+    boolean none = true;
+    for (Direction d : Direction.values()) {
+      none &= signing.get("keys").get(d.configKey()).asString().orElse("").isBlank();
+    }
+    if (none) {
+      Logger.getLogger(SigningSettings.class.getName())
+          .warning(
+              "no request signing keys configured ("
+                  + signing.key()
+                  + ".keys.*): internal requests are refused and none can be sent");
+      return Optional.empty();
+    }
+    return Optional.of(from(signing, clock));
   }
 
   /** Reads {@code signing} (e.g. {@code config.get("proxy.signing")}) and checks every key. */
