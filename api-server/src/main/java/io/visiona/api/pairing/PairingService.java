@@ -157,6 +157,11 @@ public final class PairingService {
       return new Poll.Invalid();
     }
     if (p.expiredAt(now)) {
+      if (p.lastPollAt() == null || p.lastPollAt() < p.expiresAt()) {
+        // Audited once: the first poll after expiry; later ones find last_poll_at past it.
+        pairings.recordPoll(p.id(), now, p.intervalMs());
+        audit.record(p.decidedBy(), "pairing.expired", "box '" + p.name() + "'", p.clientAddress());
+      }
       return new Poll.Expired();
     }
     if (p.lastPollAt() != null && now - p.lastPollAt() < p.intervalMs()) {

@@ -132,13 +132,31 @@ class PairingServiceTest {
     pairing.approve(alice, s.userCode(), null, PERSON_ADDRESS);
     clock.advance(Duration.ofMinutes(10));
     assertThat(pairing.poll(s.deviceCode())).isInstanceOf(Poll.Expired.class);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(pairing.poll(s.deviceCode())).isInstanceOf(Poll.Expired.class);
     assertThat(devices.listForOwner(alice)).isEmpty();
+    assertThat(audit.recentForUser(alice, 10))
+        .extracting(AuditLog.Entry::action)
+        .containsOnlyOnce("pairing.expired");
 
     PairingService.Started t = pairing.start(BOX, BOX_ADDRESS);
     clock.advance(Duration.ofMinutes(10));
     assertThatThrownBy(() -> pairing.view(alice, t.userCode(), PERSON_ADDRESS))
         .isInstanceOfSatisfying(
             PairingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.Kind.class)
+  void auditEntriesOlderThanTheRetentionArePruned(TestDatabases.Kind kind) {
+    open(kind);
+    audit.record(alice, "old", null);
+    clock.advance(Duration.ofDays(2));
+    audit.record(alice, "new", null);
+    assertThat(audit.pruneOlderThan(clock.millis() - Duration.ofDays(1).toMillis())).isEqualTo(1);
+    assertThat(audit.page(alice, Long.MAX_VALUE, 10))
+        .extracting(AuditLog.PagedEntry::action)
+        .containsExactly("new");
   }
 
   @ParameterizedTest
