@@ -2,6 +2,7 @@ package io.visiona.proxy;
 
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
@@ -27,6 +28,7 @@ import io.visiona.server.Observability;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
+import io.visiona.server.listener.ListenerProbe;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
@@ -55,7 +57,6 @@ public final class ProxyServer {
   public static final String INTERNAL_SOCKET = "internal";
   static final String TUNNEL_PATH = "/v1/tunnel";
   public static final String LINK_PATH = "/internal/link";
-  private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
 
   /**
    * How long the GoAways at the start of a drain, and the close frames at its end, may take in all.
@@ -72,6 +73,7 @@ public final class ProxyServer {
   private final LinkSessions links = new LinkSessions();
   private final RouteTable internalRoutes = new RouteTable();
   private final ProxyMetrics metrics;
+  private final ListenerProbe listeners = new ListenerProbe();
   private final WebServer server;
 
   private ProxyServer(
@@ -168,12 +170,13 @@ public final class ProxyServer {
             .map(v -> new SignedUpgrade(v, onReject))
             .orElseGet(() -> SignedUpgrade.denyingAll(Direction.API_TO_PROXY, onReject));
     TunnelSettings tunnel = settings.tunnel();
-    return WebServer.builder()
+    WebServerConfig.Builder builder = WebServer.builder();
+    // First: the listener's HTTP/1 settings, before WebSocket is added.
+    settings.tunnelListener().applyTo(builder);
+    return builder
         .host(settings.tunnelHost())
         .port(settings.tunnelPort())
         .shutdownHook(false)
-        .idleConnectionTimeout(tunnel.idleTimeout())
-        .idleConnectionPeriod(checkPeriod(tunnel.idleTimeout()))
         .directHandlers(ErrorEnvelope.directHandlers())
         .addProtocol(
             WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
@@ -188,6 +191,7 @@ public final class ProxyServer {
                             registry,
                             upgradeAuthenticator,
                             tunnel.yamux(),
+                            tunnel.idleTimeout(),
                             metrics,
                             lifecycle::draining)))
         .routing(
@@ -204,7 +208,10 @@ public final class ProxyServer {
         .putSocket(
             INTERNAL_SOCKET,
             l ->
-                l.host(settings.internalHost())
+                settings
+                    .internalListener()
+                    .applyTo(l)
+                    .host(settings.internalHost())
                     .port(settings.internalPort())
                     .directHandlers(ErrorEnvelope.directHandlers())
                     .addProtocol(
@@ -225,7 +232,9 @@ public final class ProxyServer {
                                         links,
                                         lifecycle::draining)))
                     .routing(internalRouting(signatures)))
-        .addFeature(Observability.feature(List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness())))
+        .addFeature(
+            Observability.feature(
+                List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness(), listeners.readiness())))
         .build();
   }
 
@@ -261,16 +270,11 @@ public final class ProxyServer {
     ErrorEnvelope.send(res, ErrorCode.NOT_FOUND, "no such resource");
   }
 
-  private static Duration checkPeriod(Duration idle) {
-    Duration half = idle.dividedBy(2);
-    if (half.isZero()) {
-      half = Duration.ofMillis(1);
-    }
-    return half.compareTo(MAX_IDLE_CHECK_PERIOD) < 0 ? half : MAX_IDLE_CHECK_PERIOD;
-  }
-
   public ProxyServer start() {
     server.start();
+    listeners
+        .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.tunnelHost())
+        .watch(server, INTERNAL_SOCKET, settings.internalHost());
     return this;
   }
 

@@ -87,7 +87,7 @@ public record ListenerSettings(
    * Applies these settings to a listener (or to a web server builder, for its default listener).
    * Installs the HTTP/1 protocol configuration: add WebSocket and other protocols separately.
    */
-  public void applyTo(ListenerConfig.BuilderBase<?, ?> listener) {
+  public <B extends ListenerConfig.BuilderBase<?, ?>> B applyTo(B listener) {
     listener
         .connectionOptions(SocketOptions.builder().tcpNoDelay(tcpNoDelay).build())
         .maxTcpConnections(maxTcpConnections)
@@ -97,6 +97,7 @@ public record ListenerSettings(
             Http1Config.builder()
                 .addReceiveListener(new RequestHeadDeadline(requestHeadTimeout))
                 .build());
+    return listener;
   }
 
   /** Half the timeout (at most a minute), so a connection is closed by 1.5 times it. */
