@@ -94,6 +94,9 @@ public final class ProxyServer {
     this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
     this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
     this.server = webServer(internalVerifier);
+    listeners
+        .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.tunnelHost())
+        .watch(server, INTERNAL_SOCKET, settings.internalHost());
   }
 
   /**
@@ -272,9 +275,6 @@ public final class ProxyServer {
 
   public ProxyServer start() {
     server.start();
-    listeners
-        .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.tunnelHost())
-        .watch(server, INTERNAL_SOCKET, settings.internalHost());
     return this;
   }
 

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,15 +34,23 @@ public final class ListenerProbe {
   private static final Logger LOG = Logger.getLogger(ListenerProbe.class.getName());
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
-  private final Map<String, InetSocketAddress> listeners = new ConcurrentHashMap<>();
+  private record Target(WebServer server, String socket, InetAddress address) {
+    /** The listener's address, or empty while the server is not running. */
+    Optional<InetSocketAddress> socketAddress() {
+      int port = server.port(socket);
+      return port > 0 ? Optional.of(new InetSocketAddress(address, port)) : Optional.empty();
+    }
+  }
+
+  private final Map<String, Target> listeners = new ConcurrentHashMap<>();
   private final Set<String> dead = ConcurrentHashMap.newKeySet();
 
   /**
-   * Watches listener {@code socket} of the started {@code server}, bound to {@code host}; a
-   * wildcard address is probed on loopback.
+   * Watches listener {@code socket} of {@code server} (started or not yet), bound to {@code host};
+   * a wildcard address is probed on loopback.
    */
   public ListenerProbe watch(WebServer server, String socket, String host) {
-    listeners.put(socket, new InetSocketAddress(probeAddress(host), server.port(socket)));
+    listeners.put(socket, new Target(server, socket, probeAddress(host)));
     return this;
   }
 
@@ -70,7 +79,10 @@ public final class ListenerProbe {
       @Override
       public HealthCheckResponse call() {
         Map<String, String> state = new TreeMap<>();
-        listeners.forEach((socket, address) -> state.put(socket, probe(socket, address)));
+        listeners.forEach(
+            (socket, target) ->
+                state.put(
+                    socket, target.socketAddress().map(a -> probe(socket, a)).orElse("DOWN")));
         HealthCheckResponse.Builder r =
             HealthCheckResponse.builder().status(!state.containsValue("DOWN"));
         state.forEach(r::detail);
