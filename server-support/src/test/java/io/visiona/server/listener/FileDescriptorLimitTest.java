@@ -19,7 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,6 +42,48 @@ class FileDescriptorLimitTest {
     assertThat(l).contains(new OpenFileLimit(1024, Long.MAX_VALUE));
     assertThat(l.orElseThrow().fits(1024 - OpenFileLimit.RESERVE)).isTrue();
     assertThat(l.orElseThrow().fits(1024 - OpenFileLimit.RESERVE + 1)).isFalse();
+  }
+
+  @Test
+  void theStartLogNamesTheLimitAndWarnsWhenTheListenersDoNotFit() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger log = Logger.getLogger(OpenFileLimit.class.getName());
+    log.addHandler(capture);
+    try {
+      long soft = OpenFileLimit.current().orElseThrow().soft();
+      OpenFileLimit.logAtStart(List.of(ListenerSettings.publicDefaults(10)));
+      assertThat(records)
+          .extracting(LogRecord::getMessage)
+          .containsExactly(
+              "open-file limit "
+                  + soft
+                  + " (hard "
+                  + OpenFileLimit.current().orElseThrow().hard()
+                  + ")");
+      records.clear();
+      int tooMany = (int) Math.min(Integer.MAX_VALUE, soft);
+      OpenFileLimit.logAtStart(
+          List.of(ListenerSettings.publicDefaults(tooMany), ListenerSettings.internalDefaults(1)));
+      assertThat(records).hasSize(2);
+      assertThat(records.get(1).getLevel()).isEqualTo(Level.WARNING);
+      assertThat(records.get(1).getMessage())
+          .contains("max-tcp-connections add up to " + ((long) tooMany + 1));
+    } finally {
+      log.removeHandler(capture);
+    }
   }
 
   @Test
