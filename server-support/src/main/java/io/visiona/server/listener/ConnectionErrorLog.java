@@ -1,9 +1,10 @@
 package io.visiona.server.listener;
 
+import io.visiona.server.logging.LogThrottle;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * Internal server error} with a 20-line stack trace ({@code Http1Connection}); thousands of such
  * connections flood the log. Warnings of these loggers say something about one connection, not
  * about the server, so the first in each interval is logged as one line (exception types and
- * messages, no stack trace) with the number dropped since the last one; the rest are dropped.
+ * messages, no stack trace) with the number held back since the last one; the rest are dropped.
  */
 public final class ConnectionErrorLog implements Filter {
 
@@ -30,25 +31,21 @@ public final class ConnectionErrorLog implements Filter {
   /** Held so that the loggers, and the filter set on them, are not collected. */
   private static final List<Logger> INSTALLED = LOGGERS.stream().map(Logger::getLogger).toList();
 
-  private final long intervalNanos;
-  private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong dropped = new AtomicLong();
+  private final LogThrottle throttle;
+  private final AtomicLong warnings = new AtomicLong();
 
-  private final LongSupplier nanoTime;
-
-  ConnectionErrorLog(Duration interval, LongSupplier nanoTime) {
-    this.intervalNanos = interval.toNanos();
-    this.nanoTime = nanoTime;
+  ConnectionErrorLog(LogThrottle throttle) {
+    this.throttle = throttle;
   }
 
-  /** Warnings dropped since the last one logged. */
-  long dropped() {
-    return dropped.get();
+  /** Warnings seen, logged or not. */
+  long warnings() {
+    return warnings.get();
   }
 
   /** Installs the filter on Helidon's connection loggers; call once at start, after logging. */
   public static ConnectionErrorLog install() {
-    ConnectionErrorLog filter = new ConnectionErrorLog(INTERVAL, System::nanoTime);
+    ConnectionErrorLog filter = new ConnectionErrorLog(new LogThrottle(1, INTERVAL));
     INSTALLED.forEach(l -> l.setFilter(filter));
     return filter;
   }
@@ -58,21 +55,18 @@ public final class ConnectionErrorLog implements Filter {
     if (record.getLevel().intValue() < Level.WARNING.intValue()) {
       return true;
     }
-    long now = nanoTime.getAsLong();
-    long allowed = nextAllowed.get();
-    if ((allowed != Long.MIN_VALUE && now - allowed < 0)
-        || !nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
-      dropped.incrementAndGet();
+    warnings.incrementAndGet();
+    OptionalLong heldBack = throttle.admit();
+    if (heldBack.isEmpty()) {
       return false;
     }
-    long before = dropped.getAndSet(0);
-    record.setMessage(oneLine(record, before));
+    record.setMessage(oneLine(record) + LogThrottle.heldBack(heldBack.getAsLong()));
     record.setParameters(null);
     record.setThrown(null);
     return true;
   }
 
-  private String oneLine(LogRecord record, long droppedBefore) {
+  private static String oneLine(LogRecord record) {
     StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
     int depth = 0;
     for (Throwable t = record.getThrown(); t != null && depth < 5; t = t.getCause(), depth++) {
@@ -80,13 +74,6 @@ public final class ConnectionErrorLog implements Filter {
       if (t.getMessage() != null) {
         line.append(" (").append(t.getMessage().replaceAll("\\s+", " ")).append(')');
       }
-    }
-    if (droppedBefore > 0) {
-      line.append(" [")
-          .append(droppedBefore)
-          .append(" similar connection warnings dropped; at most one per ")
-          .append(INTERVAL.toSeconds())
-          .append(" s]");
     }
     return line.toString();
   }
