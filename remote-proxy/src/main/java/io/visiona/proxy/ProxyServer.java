@@ -4,7 +4,6 @@ import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.visiona.proxy.auth.AddressLimitedAuthenticator;
@@ -174,8 +173,9 @@ public final class ProxyServer {
             .orElseGet(() -> SignedUpgrade.denyingAll(Direction.API_TO_PROXY, onReject));
     TunnelSettings tunnel = settings.tunnel();
     WebServerConfig.Builder builder = WebServer.builder();
-    // First: the listener's HTTP/1 settings, before WebSocket is added.
-    settings.tunnelListener().applyTo(builder);
+    // The listener's one HTTP/1 configuration; the upgrade learns the client's address from
+    // ClientAddresses (failed-check budget per address).
+    settings.tunnelListener().applyTo(builder, new ClientAddresses());
     return builder
         .host(settings.tunnelHost())
         .port(settings.tunnelPort())
@@ -183,8 +183,6 @@ public final class ProxyServer {
         .directHandlers(ErrorEnvelope.directHandlers())
         .addProtocol(
             WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
-        // The upgrade learns the client's address from here (failed-check budget per address).
-        .addProtocol(Http1Config.builder().addReceiveListener(new ClientAddresses()).build())
         .addRouting(
             WsRouting.builder()
                 .endpoint(

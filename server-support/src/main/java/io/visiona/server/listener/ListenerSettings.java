@@ -4,7 +4,10 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed view of the connection settings of one listener, read from that listener's section (for
@@ -84,19 +87,23 @@ public record ListenerSettings(
   }
 
   /**
-   * Applies these settings to a listener (or to a web server builder, for its default listener).
-   * Installs the HTTP/1 protocol configuration: add WebSocket and other protocols separately.
+   * Applies these settings to a listener (or to a web server builder, for its default listener),
+   * including its one HTTP/1 protocol configuration, with {@code receiveListeners} added to it. Add
+   * no other {@code Http1Config} to the listener: Helidon makes one HTTP/1 connection selector per
+   * configuration and only the first one ever serves, so another one's listeners never run. Add
+   * WebSocket and other upgrade protocols separately.
    */
-  public <B extends ListenerConfig.BuilderBase<?, ?>> B applyTo(B listener) {
+  public <B extends ListenerConfig.BuilderBase<?, ?>> B applyTo(
+      B listener, Http1ConnectionListener... receiveListeners) {
+    List<Http1ConnectionListener> all = new ArrayList<>();
+    all.add(new RequestHeadDeadline(requestHeadTimeout));
+    all.addAll(List.of(receiveListeners));
     listener
         .connectionOptions(SocketOptions.builder().tcpNoDelay(tcpNoDelay).build())
         .maxTcpConnections(maxTcpConnections)
         .idleConnectionTimeout(httpIdleTimeout)
         .idleConnectionPeriod(checkPeriod(httpIdleTimeout))
-        .addProtocol(
-            Http1Config.builder()
-                .addReceiveListener(new RequestHeadDeadline(requestHeadTimeout))
-                .build());
+        .addProtocol(Http1Config.builder().addReceiveListener(Http1ListenerChain.of(all)).build());
     return listener;
   }
 

@@ -2,7 +2,10 @@ package io.visiona.server.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helidon.http.Headers;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +14,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +28,7 @@ class RequestHeadTimeoutTest {
 
   static final Duration HEAD = Duration.ofMillis(1000);
 
+  private final List<String> seen = new CopyOnWriteArrayList<>();
   private WebServer server;
 
   @BeforeEach
@@ -36,7 +42,14 @@ class RequestHeadTimeoutTest {
     ListenerSettings.publicDefaults(100)
         .withRequestHeadTimeout(HEAD)
         .withHttpIdleTimeout(HEAD)
-        .applyTo(b);
+        .applyTo(
+            b,
+            new Http1ConnectionListener() {
+              @Override
+              public void headers(ConnectionContext ctx, Headers headers) {
+                seen.add("headers");
+              }
+            });
     server = b.build().start();
   }
 
@@ -119,6 +132,8 @@ class RequestHeadTimeoutTest {
         assertThat(response).startsWith("HTTP/1.1 200").endsWith("hello");
       }
     }
+    // Another receive listener on the same listener runs beside the deadline.
+    assertThat(seen).containsExactly("headers", "headers", "headers");
   }
 
   @Test
