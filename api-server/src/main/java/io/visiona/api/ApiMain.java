@@ -6,8 +6,11 @@ import io.helidon.webserver.WebServer;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.ListeningLog;
+import io.visiona.server.listener.ConnectionErrorLog;
+import io.visiona.server.listener.OpenFileLimit;
 import io.visiona.server.logging.ShutdownLogging;
 import java.time.Clock;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** Starts the api-server: {@code java -jar api-server.jar [--config etc/api-server.yaml]}. */
@@ -25,10 +28,12 @@ public final class ApiMain {
   public static void main(String[] args) {
     LogConfig.configureRuntime();
     ShutdownLogging.warnIfInactive();
+    ConnectionErrorLog.install();
     Config config =
         ConfigLoader.load(
             ConfigLoader.configFile("api-server", args, System.getenv()), System.getenv());
     ApiSettings settings = ApiSettings.from(config.get("api"));
+    OpenFileLimit.logAtStart(List.of(settings.httpListener(), settings.internalListener()));
     Lifecycle lifecycle = new Lifecycle();
     ApiApplication app = ApiApplication.create(settings, Clock.systemUTC());
     WebServer server = ApiServer.create(settings, lifecycle, app).start();

@@ -3,6 +3,7 @@ package io.visiona.api;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.listener.ListenerProbe;
 import java.util.List;
 
 /** Builds the api-server's web server: the SPA listener and the private internal one. */
@@ -13,20 +14,34 @@ public final class ApiServer {
   private ApiServer() {}
 
   public static WebServer create(ApiSettings settings, Lifecycle lifecycle, ApiApplication app) {
-    return WebServer.builder()
-        .host(settings.host())
-        .port(settings.port())
-        .maxPayloadSize(settings.maxPayloadSize())
-        .shutdownHook(false)
-        .routing(app::routing)
-        .putSocket(
-            INTERNAL_SOCKET, l -> l.host(settings.internalHost()).port(settings.internalPort()))
-        .routing(INTERNAL_SOCKET, app::internalRouting)
-        .addFeatures(
-            Observability.features(
-                List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
-                List.of(INTERNAL_SOCKET),
-                List.of(lifecycle.readiness())))
-        .build();
+    ListenerProbe listeners = new ListenerProbe();
+    WebServer server =
+        settings
+            .httpListener()
+            .applyTo(WebServer.builder())
+            .host(settings.host())
+            .port(settings.port())
+            .maxPayloadSize(settings.maxPayloadSize())
+            .shutdownHook(false)
+            .routing(app::routing)
+            .putSocket(
+                INTERNAL_SOCKET,
+                l ->
+                    settings
+                        .internalListener()
+                        .applyTo(l)
+                        .host(settings.internalHost())
+                        .port(settings.internalPort()))
+            .routing(INTERNAL_SOCKET, app::internalRouting)
+            .addFeatures(
+                Observability.features(
+                    List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
+                    List.of(INTERNAL_SOCKET),
+                    List.of(lifecycle.readiness(), listeners.readiness())))
+            .build();
+    listeners
+        .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.host())
+        .watch(server, INTERNAL_SOCKET, settings.internalHost());
+    return server;
   }
 }

@@ -10,6 +10,7 @@ import io.visiona.api.persistence.DatabaseSettings;
 import io.visiona.api.proxy.ProxySettings;
 import io.visiona.api.session.SessionSettings;
 import io.visiona.server.limits.TrustedProxies;
+import io.visiona.server.listener.ListenerSettings;
 import io.visiona.server.signing.SigningSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,9 @@ public record ApiSettings(
     CredentialSettings credentials,
     ProxySettings proxy,
     BoxLimitSettings boxLimits,
-    Duration auditRetention) {
+    Duration auditRetention,
+    ListenerSettings httpListener,
+    ListenerSettings internalListener) {
 
   public static ApiSettings from(Config api) {
     OidcSettings oidc = OidcSettings.from(api.get("oidc"));
@@ -54,6 +57,8 @@ public record ApiSettings(
         CredentialSettings.from(api.get("devices.credentials")),
         ProxySettings.from(api.get("proxy")),
         BoxLimitSettings.from(api.get("box")),
-        api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)));
+        api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)),
+        ListenerSettings.from(api.get("http"), ListenerSettings.publicDefaults(10_000)),
+        ListenerSettings.from(api.get("internal"), ListenerSettings.internalDefaults(1024)));
   }
 }

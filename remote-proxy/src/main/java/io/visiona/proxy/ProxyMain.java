@@ -5,9 +5,12 @@ import io.helidon.logging.common.LogConfig;
 import io.visiona.server.ConfigLoader;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.ListeningLog;
+import io.visiona.server.listener.ConnectionErrorLog;
+import io.visiona.server.listener.OpenFileLimit;
 import io.visiona.server.logging.ShutdownLogging;
 import io.visiona.server.signing.SigningSettings;
 import java.time.Clock;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** Starts remote-proxy: {@code java -jar remote-proxy.jar [--config etc/remote-proxy.yaml]}. */
@@ -25,10 +28,12 @@ public final class ProxyMain {
   public static void main(String[] args) {
     LogConfig.configureRuntime();
     ShutdownLogging.warnIfInactive();
+    ConnectionErrorLog.install();
     Config config =
         ConfigLoader.load(
             ConfigLoader.configFile("remote-proxy", args, System.getenv()), System.getenv());
     ProxySettings settings = ProxySettings.from(config.get("proxy"));
+    OpenFileLimit.logAtStart(List.of(settings.tunnelListener(), settings.internalListener()));
     Lifecycle lifecycle = new Lifecycle();
     ProxyServer proxy =
         ProxyServer.production(

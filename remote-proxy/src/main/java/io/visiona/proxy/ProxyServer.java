@@ -2,8 +2,8 @@ package io.visiona.proxy;
 
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.visiona.proxy.auth.AddressLimitedAuthenticator;
@@ -27,6 +27,7 @@ import io.visiona.server.Observability;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
+import io.visiona.server.listener.ListenerProbe;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
@@ -55,7 +56,6 @@ public final class ProxyServer {
   public static final String INTERNAL_SOCKET = "internal";
   static final String TUNNEL_PATH = "/v1/tunnel";
   public static final String LINK_PATH = "/internal/link";
-  private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
 
   /**
    * How long the GoAways at the start of a drain, and the close frames at its end, may take in all.
@@ -72,6 +72,7 @@ public final class ProxyServer {
   private final LinkSessions links = new LinkSessions();
   private final RouteTable internalRoutes = new RouteTable();
   private final ProxyMetrics metrics;
+  private final ListenerProbe listeners = new ListenerProbe();
   private final WebServer server;
 
   private ProxyServer(
@@ -92,6 +93,9 @@ public final class ProxyServer {
     this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
     this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
     this.server = webServer(internalVerifier);
+    listeners
+        .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.tunnelHost())
+        .watch(server, INTERNAL_SOCKET, settings.internalHost());
   }
 
   /**
@@ -168,17 +172,17 @@ public final class ProxyServer {
             .map(v -> new SignedUpgrade(v, onReject))
             .orElseGet(() -> SignedUpgrade.denyingAll(Direction.API_TO_PROXY, onReject));
     TunnelSettings tunnel = settings.tunnel();
-    return WebServer.builder()
+    WebServerConfig.Builder builder = WebServer.builder();
+    // The listener's one HTTP/1 configuration; the upgrade learns the client's address from
+    // ClientAddresses (failed-check budget per address).
+    settings.tunnelListener().applyTo(builder, new ClientAddresses());
+    return builder
         .host(settings.tunnelHost())
         .port(settings.tunnelPort())
         .shutdownHook(false)
-        .idleConnectionTimeout(tunnel.idleTimeout())
-        .idleConnectionPeriod(checkPeriod(tunnel.idleTimeout()))
         .directHandlers(ErrorEnvelope.directHandlers())
         .addProtocol(
             WsConfig.builder().name("websocket").maxFrameLength(tunnel.maxFrameLength()).build())
-        // The upgrade learns the client's address from here (failed-check budget per address).
-        .addProtocol(Http1Config.builder().addReceiveListener(new ClientAddresses()).build())
         .addRouting(
             WsRouting.builder()
                 .endpoint(
@@ -188,6 +192,7 @@ public final class ProxyServer {
                             registry,
                             upgradeAuthenticator,
                             tunnel.yamux(),
+                            tunnel.idleTimeout(),
                             metrics,
                             lifecycle::draining)))
         .routing(
@@ -204,7 +209,10 @@ public final class ProxyServer {
         .putSocket(
             INTERNAL_SOCKET,
             l ->
-                l.host(settings.internalHost())
+                settings
+                    .internalListener()
+                    .applyTo(l)
+                    .host(settings.internalHost())
                     .port(settings.internalPort())
                     .directHandlers(ErrorEnvelope.directHandlers())
                     .addProtocol(
@@ -225,7 +233,9 @@ public final class ProxyServer {
                                         links,
                                         lifecycle::draining)))
                     .routing(internalRouting(signatures)))
-        .addFeature(Observability.feature(List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness())))
+        .addFeature(
+            Observability.feature(
+                List.of(INTERNAL_SOCKET), List.of(lifecycle.readiness(), listeners.readiness())))
         .build();
   }
 
@@ -259,14 +269,6 @@ public final class ProxyServer {
 
   private static void notFound(io.helidon.webserver.http.ServerResponse res) {
     ErrorEnvelope.send(res, ErrorCode.NOT_FOUND, "no such resource");
-  }
-
-  private static Duration checkPeriod(Duration idle) {
-    Duration half = idle.dividedBy(2);
-    if (half.isZero()) {
-      half = Duration.ofMillis(1);
-    }
-    return half.compareTo(MAX_IDLE_CHECK_PERIOD) < 0 ? half : MAX_IDLE_CHECK_PERIOD;
   }
 
   public ProxyServer start() {

@@ -5,6 +5,7 @@ import io.visiona.proxy.auth.AuthSettings;
 import io.visiona.proxy.forward.ForwardSettings;
 import io.visiona.proxy.link.LinkSettings;
 import io.visiona.proxy.tunnel.TunnelSettings;
+import io.visiona.server.listener.ListenerSettings;
 import java.time.Duration;
 
 /**
@@ -19,7 +20,23 @@ public record ProxySettings(
     TunnelSettings tunnel,
     LinkSettings link,
     ForwardSettings forward,
-    AuthSettings auth) {
+    AuthSettings auth,
+    ListenerSettings tunnelListener,
+    ListenerSettings internalListener) {
+
+  /** Connections the tunnel listener takes beyond max-agents by default (upgrades, refusals). */
+  public static final int TUNNEL_CONNECTION_HEADROOM = 1000;
+
+  public ProxySettings {
+    if (tunnelListener.maxTcpConnections() <= tunnel.maxAgents()) {
+      throw new IllegalArgumentException(
+          "proxy.tunnel.max-tcp-connections ("
+              + tunnelListener.maxTcpConnections()
+              + ") must be above proxy.tunnel.max-agents ("
+              + tunnel.maxAgents()
+              + "), with room for upgrades in progress and refused clients");
+    }
+  }
 
   /** Listeners and drain only; everything else at its default. */
   public ProxySettings(
@@ -37,20 +54,33 @@ public record ProxySettings(
         TunnelSettings.defaults(),
         LinkSettings.defaults(),
         ForwardSettings.defaults(),
-        AuthSettings.defaults());
+        AuthSettings.defaults(),
+        tunnelListenerDefaults(TunnelSettings.defaults()),
+        internalListenerDefaults());
+  }
+
+  static ListenerSettings tunnelListenerDefaults(TunnelSettings tunnel) {
+    return ListenerSettings.publicDefaults(tunnel.maxAgents() + TUNNEL_CONNECTION_HEADROOM);
+  }
+
+  static ListenerSettings internalListenerDefaults() {
+    return ListenerSettings.internalDefaults(1024);
   }
 
   public static ProxySettings from(Config proxy) {
+    TunnelSettings tunnel = TunnelSettings.from(proxy.get("tunnel"));
     return new ProxySettings(
         proxy.get("tunnel.host").asString().orElse("0.0.0.0"),
         proxy.get("tunnel.port").asInt().orElse(3800),
         proxy.get("internal.host").asString().orElse("127.0.0.1"),
         proxy.get("internal.port").asInt().orElse(3801),
         proxy.get("drain.grace-period").as(Duration.class).orElse(Duration.ofSeconds(30)),
-        TunnelSettings.from(proxy.get("tunnel")),
+        tunnel,
         LinkSettings.from(proxy.get("link")),
         ForwardSettings.from(proxy.get("forward")),
-        AuthSettings.from(proxy.get("auth")));
+        AuthSettings.from(proxy.get("auth")),
+        ListenerSettings.from(proxy.get("tunnel"), tunnelListenerDefaults(tunnel)),
+        ListenerSettings.from(proxy.get("internal"), internalListenerDefaults()));
   }
 
   /** For tests: every listener on an ephemeral loopback port. */
@@ -58,28 +88,113 @@ public record ProxySettings(
     return new ProxySettings("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1));
   }
 
+  /** With {@code t}; a tunnel listener too small for its max-agents grows with it. */
   public ProxySettings withTunnel(TunnelSettings t) {
+    ListenerSettings l =
+        tunnelListener.maxTcpConnections() > t.maxAgents()
+            ? tunnelListener
+            : tunnelListener.withMaxTcpConnections(t.maxAgents() + TUNNEL_CONNECTION_HEADROOM);
     return new ProxySettings(
-        tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, t, link, forward, auth);
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        t,
+        link,
+        forward,
+        auth,
+        l,
+        internalListener);
   }
 
   public ProxySettings withLink(LinkSettings l) {
     return new ProxySettings(
-        tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, tunnel, l, forward, auth);
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        l,
+        forward,
+        auth,
+        tunnelListener,
+        internalListener);
   }
 
   public ProxySettings withForward(ForwardSettings f) {
     return new ProxySettings(
-        tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, tunnel, link, f, auth);
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        f,
+        auth,
+        tunnelListener,
+        internalListener);
   }
 
   public ProxySettings withAuth(AuthSettings a) {
     return new ProxySettings(
-        tunnelHost, tunnelPort, internalHost, internalPort, drainGrace, tunnel, link, forward, a);
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        forward,
+        a,
+        tunnelListener,
+        internalListener);
   }
 
   public ProxySettings withDrainGrace(Duration d) {
     return new ProxySettings(
-        tunnelHost, tunnelPort, internalHost, internalPort, d, tunnel, link, forward, auth);
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        d,
+        tunnel,
+        link,
+        forward,
+        auth,
+        tunnelListener,
+        internalListener);
+  }
+
+  public ProxySettings withTunnelListener(ListenerSettings l) {
+    return new ProxySettings(
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        forward,
+        auth,
+        l,
+        internalListener);
+  }
+
+  public ProxySettings withInternalListener(ListenerSettings l) {
+    return new ProxySettings(
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        forward,
+        auth,
+        tunnelListener,
+        l);
   }
 }

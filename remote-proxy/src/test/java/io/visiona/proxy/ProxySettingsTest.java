@@ -76,6 +76,34 @@ class ProxySettingsTest {
   }
 
   @Test
+  void listenerSettingsAreReadPerListener() {
+    Config config =
+        ConfigLoader.load(
+            FILE,
+            Map.of(
+                "VISIONA_PROXY_TUNNEL_TCP_NO_DELAY", "false",
+                "VISIONA_PROXY_TUNNEL_REQUEST_HEAD_TIMEOUT", "PT3S",
+                "VISIONA_PROXY_INTERNAL_MAX_TCP_CONNECTIONS", "77",
+                "VISIONA_PROXY_INTERNAL_HTTP_IDLE_TIMEOUT", "PT1M"));
+    ProxySettings s = ProxySettings.from(config.get("proxy"));
+    assertThat(s.tunnelListener().tcpNoDelay()).isFalse();
+    assertThat(s.tunnelListener().requestHeadTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(s.tunnelListener().maxTcpConnections()).isEqualTo(11_000);
+    assertThat(s.internalListener().maxTcpConnections()).isEqualTo(77);
+    assertThat(s.internalListener().httpIdleTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.internalListener().tcpNoDelay()).isTrue();
+  }
+
+  @Test
+  void aTunnelListenerWithoutRoomForItsAgentsStopsTheStart() {
+    Config config = ConfigLoader.load(FILE, Map.of("VISIONA_PROXY_TUNNEL_MAX_AGENTS", "11000"));
+    assertThatThrownBy(() -> ProxySettings.from(config.get("proxy")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("proxy.tunnel.max-tcp-connections (11000)")
+        .hasMessageContaining("proxy.tunnel.max-agents (11000)");
+  }
+
+  @Test
   void invalidLimitsStopTheStart() {
     Config config = ConfigLoader.load(FILE, Map.of("VISIONA_PROXY_TUNNEL_YAMUX_SEND_BUFFER", "10"));
     assertThatThrownBy(() -> ProxySettings.from(config.get("proxy")))

@@ -15,6 +15,7 @@ import io.visiona.proxy.ws.YamuxSettings;
 import io.visiona.proxy.ws.YamuxWebSocket;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -33,6 +34,7 @@ public final class TunnelEndpoint implements WsListener {
   private final TunnelRegistry registry;
   private final AddressLimitedAuthenticator authenticator;
   private final YamuxSettings yamux;
+  private final Duration idleTimeout;
   private final ProxyMetrics metrics;
   private final BooleanSupplier draining;
 
@@ -43,11 +45,13 @@ public final class TunnelEndpoint implements WsListener {
       TunnelRegistry registry,
       AddressLimitedAuthenticator authenticator,
       YamuxSettings yamux,
+      Duration idleTimeout,
       ProxyMetrics metrics,
       BooleanSupplier draining) {
     this.registry = registry;
     this.authenticator = authenticator;
     this.yamux = yamux;
+    this.idleTimeout = idleTimeout;
     this.metrics = metrics;
     this.draining = draining;
   }
@@ -99,7 +103,8 @@ public final class TunnelEndpoint implements WsListener {
   public void onOpen(WsSession ws) {
     String remote =
         ws.socketContext().remotePeer().host() + ":" + ws.socketContext().remotePeer().port();
-    connection = YamuxWebSocket.open(ws, yamux, "agent " + identity.deviceId() + " " + remote);
+    connection =
+        YamuxWebSocket.open(ws, yamux, idleTimeout, "agent " + identity.deviceId() + " " + remote);
     metrics.track(connection.session(), true);
     AgentTunnel tunnel = new AgentTunnel(identity, connection, Instant.now(), remote);
     TunnelRegistry.Outcome outcome = registry.register(tunnel);

@@ -13,6 +13,7 @@ import io.visiona.tunnel.Transport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>received frames are decoded here ({@link #serve}, on the connection's thread, with {@link
  *       ClientFrames}), not by Helidon's {@code WsConnection}, whose decoder costs time in
  *       proportion to frame size × frame size (see {@link ClientFrames}); Helidon still does the
- *       upgrade and sends frames. The listener's {@code WsConfig.maxFrameLength} and {@code
- *       idleConnectionTimeout} are applied here, since Helidon's own checks no longer see the
- *       frames;
+ *       upgrade and sends frames. The listener's {@code WsConfig.maxFrameLength} and an idle
+ *       timeout (given, or the listener's {@code idleConnectionTimeout}) are applied here, since
+ *       Helidon's own checks no longer see the frames;
  *   <li>every send, pong and close goes through one lock ({@code WsSession.send} is not
  *       thread-safe);
  *   <li>pings are answered (Helidon does not pong by itself);
@@ -65,7 +66,8 @@ public final class YamuxWebSocket {
   private volatile long lastInboundMillis = System.currentTimeMillis();
   private volatile ScheduledFuture<?> idleCheck;
 
-  private YamuxWebSocket(WsSession ws, YamuxSettings settings, String description) {
+  private YamuxWebSocket(
+      WsSession ws, YamuxSettings settings, Duration idleTimeout, String description) {
     this.ws = ws;
     this.ctx = (ConnectionContext) ws.socketContext();
     this.connectionThread = Thread.currentThread();
@@ -76,14 +78,29 @@ public final class YamuxWebSocket {
             .map(p -> ((WsConfig) p).maxFrameLength())
             .findFirst()
             .orElse(WsConfig.create().maxFrameLength());
-    this.idleTimeoutMillis = Math.max(1, listener.idleConnectionTimeout().toMillis());
+    this.idleTimeoutMillis =
+        Math.max(
+            1, (idleTimeout != null ? idleTimeout : listener.idleConnectionTimeout()).toMillis());
     this.transport = new PushTransport(new Sender(), description);
     this.session = Session.server(transport, settings.toConfig());
   }
 
-  /** Starts the session; call from {@code WsListener.onOpen}, on the connection's thread. */
+  /**
+   * Starts the session with the listener's {@code idleConnectionTimeout}; call from {@code
+   * WsListener.onOpen}, on the connection's thread.
+   */
   public static YamuxWebSocket open(WsSession ws, YamuxSettings settings, String description) {
-    return new YamuxWebSocket(ws, settings, description);
+    return new YamuxWebSocket(ws, settings, null, description);
+  }
+
+  /**
+   * Starts the session, closing it after {@code idleTimeout} without a received frame: for a
+   * listener whose own idle timeout is short, since it bounds how long an HTTP client may wait
+   * before its request.
+   */
+  public static YamuxWebSocket open(
+      WsSession ws, YamuxSettings settings, Duration idleTimeout, String description) {
+    return new YamuxWebSocket(ws, settings, idleTimeout, description);
   }
 
   /**

@@ -80,7 +80,8 @@ public final class RawHttp {
     }
   }
 
-  private static Response read(InputStream in) throws IOException {
+  /** Reads one response: its head, then Content-Length bytes or everything up to the end. */
+  public static Response read(InputStream in) throws IOException {
     {
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {

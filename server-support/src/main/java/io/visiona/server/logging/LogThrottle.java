@@ -30,7 +30,8 @@ public final class LogThrottle {
     this(linesPerPeriod, period, System::nanoTime);
   }
 
-  LogThrottle(int linesPerPeriod, Duration period, LongSupplier nanoTime) {
+  /** As {@link #LogThrottle(int, Duration)}, reading time from {@code nanoTime} (for tests). */
+  public LogThrottle(int linesPerPeriod, Duration period, LongSupplier nanoTime) {
     if (linesPerPeriod < 1 || period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("a log throttle needs at least one line per period > 0");
     }
