@@ -39,6 +39,7 @@ import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
 import io.visiona.api.proxy.ProxyClient;
+import io.visiona.api.relay.RelayLink;
 import io.visiona.api.session.SessionService;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
@@ -100,7 +101,8 @@ public final class ApiApplication implements AutoCloseable {
       CredentialRepository credentials,
       DeviceCredentials verifier,
       PairingService pairing,
-      AuditLog audit) {}
+      AuditLog audit,
+      RelayLink relay) {}
 
   public static ApiApplication create(ApiSettings settings, Clock clock) {
     Database db = Database.open(settings.database());
@@ -179,7 +181,12 @@ public final class ApiApplication implements AutoCloseable {
               credentialRepository,
               deviceCredentials,
               new PairingService(db.jdbi(), deviceCredentials, audit, settings.pairing(), clock),
-              audit);
+              audit,
+              new RelayLink(
+                  settings.relay(),
+                  settings
+                      .signing()
+                      .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock)))));
       ProxyClient proxy =
           new ProxyClient(
               settings.proxy(),
@@ -215,6 +222,7 @@ public final class ApiApplication implements AutoCloseable {
                           SignatureMetrics.counter(Direction.PROXY_TO_API),
                           PublicPaths.OBSERVE));
       AuditRetention retention = AuditRetention.start(audit, settings.auditRetention(), clock);
+      devices.relay().start();
       return new ApiApplication(
           db, sessions, routes, box, serviceClient, users, devices, internalSignatures, retention);
     } catch (RuntimeException e) {
@@ -294,6 +302,7 @@ public final class ApiApplication implements AutoCloseable {
 
   @Override
   public void close() {
+    devices.relay().close();
     retention.close();
     database.close();
   }

@@ -37,7 +37,10 @@ public final class ApiServer {
                 Observability.features(
                     List.of(WebServer.DEFAULT_SOCKET_NAME, INTERNAL_SOCKET),
                     List.of(INTERNAL_SOCKET),
-                    List.of(lifecycle.readiness(), listeners.readiness())))
+                    List.of(
+                        lifecycle.readiness(),
+                        listeners.readiness(),
+                        app.devices().relay().readiness())))
             .build();
     listeners
         .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.host())

@@ -8,6 +8,7 @@ import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.pairing.PairingSettings;
 import io.visiona.api.persistence.DatabaseSettings;
 import io.visiona.api.proxy.ProxySettings;
+import io.visiona.api.relay.RelaySettings;
 import io.visiona.api.session.SessionSettings;
 import io.visiona.server.limits.TrustedProxies;
 import io.visiona.server.listener.ListenerSettings;
@@ -35,6 +36,7 @@ public record ApiSettings(
     ProxySettings proxy,
     BoxLimitSettings boxLimits,
     Duration auditRetention,
+    RelaySettings relay,
     ListenerSettings httpListener,
     ListenerSettings internalListener) {
 
@@ -58,6 +60,7 @@ public record ApiSettings(
         ProxySettings.from(api.get("proxy")),
         BoxLimitSettings.from(api.get("box")),
         api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)),
+        RelaySettings.from(api.get("relay")),
         ListenerSettings.from(api.get("http"), ListenerSettings.publicDefaults(10_000)),
         ListenerSettings.from(api.get("internal"), ListenerSettings.internalDefaults(1024)));
   }

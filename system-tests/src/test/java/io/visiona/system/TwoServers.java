@@ -87,6 +87,7 @@ final class TwoServers implements AutoCloseable {
     a.put("signing.keys.proxy-to-api", proxyToApi);
     a.put("proxy.internal-url", "http://127.0.0.1:" + proxy.internalPort());
     a.put("pairing.interval", "PT1S");
+    a.put("relay.link-url", "ws://127.0.0.1:" + proxy.internalPort() + "/internal/link");
     a.put("pairing.tunnel-url", "ws://127.0.0.1:" + proxy.tunnelPort() + "/v1/tunnel");
     a.putAll(apiOverrides);
     ApiSettings settings = ApiSettings.from(Config.just(ConfigSources.create(a)));

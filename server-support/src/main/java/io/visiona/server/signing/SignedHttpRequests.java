@@ -40,6 +40,11 @@ public final class SignedHttpRequests {
     return builder;
   }
 
+  /** The signature headers of a WebSocket upgrade (a GET without body) to {@code uri}. */
+  public java.util.Map<String, String> upgradeHeaders(URI uri) {
+    return signer.sign("GET", RequestTarget.of(uri), NO_BODY).asMap();
+  }
+
   /** A WebSocket builder whose opening handshake (a GET without body) carries the signature. */
   public WebSocket.Builder webSocket(HttpClient client, URI uri) {
     WebSocket.Builder builder = client.newWebSocketBuilder();

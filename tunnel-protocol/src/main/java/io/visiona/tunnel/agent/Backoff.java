@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * How long the agent waits before its next connection attempt. Not thread-safe: only the agent's
- * connector thread uses it.
+ * How long a connector (the edge agent's, the api-server's relay link) waits before its next
+ * connection attempt. Not thread-safe: one connector thread uses it.
  *
  * <ul>
  *   <li>After a failed attempt: full jitter, a uniform delay in {@code [initial/2, cap]}, where the
@@ -18,7 +18,7 @@ import java.util.Random;
  *       session in between, so a proxy that sends GoAway at once cannot make the agent spin.
  * </ul>
  */
-final class Backoff {
+public final class Backoff {
 
   private final long initialNanos;
   private final long maxNanos;
@@ -27,7 +27,7 @@ final class Backoff {
   private long capNanos;
   private boolean promptUsed;
 
-  Backoff(Duration initial, Duration max, Duration stableAfter, Random random) {
+  public Backoff(Duration initial, Duration max, Duration stableAfter, Random random) {
     if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
       throw new IllegalArgumentException("need 0 < initial <= max");
     }
@@ -39,14 +39,14 @@ final class Backoff {
   }
 
   /** The wait after a failed connection attempt; later failures wait longer. */
-  Duration failed() {
+  public Duration failed() {
     long cap = capNanos;
     capNanos = Math.min(maxNanos, cap > maxNanos / 2 ? maxNanos : cap * 2);
     return uniform(Math.min(initialNanos / 2, cap), cap);
   }
 
   /** The wait after the proxy rejected the credential (HTTP 401 or 403). */
-  Duration rejected() {
+  public Duration rejected() {
     capNanos = maxNanos;
     return uniform(maxNanos / 2, maxNanos);
   }
@@ -56,7 +56,7 @@ final class Backoff {
    *
    * @return zero for a prompt reconnect
    */
-  Duration sessionEnded(Duration uptime, boolean goAway) {
+  public Duration sessionEnded(Duration uptime, boolean goAway) {
     if (uptime.toNanos() >= stableAfterNanos) {
       reset();
     }
@@ -68,7 +68,7 @@ final class Backoff {
   }
 
   /** Back to the initial interval, as after a stable session. */
-  void reset() {
+  public void reset() {
     capNanos = initialNanos;
     promptUsed = false;
   }
