@@ -2,7 +2,6 @@ package io.visiona.server;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.logging.ShutdownLogging;
 import java.time.Duration;
@@ -36,25 +35,13 @@ public final class Lifecycle {
 
   /** Readiness check: UP until the drain starts. */
   public HealthCheck readiness() {
-    return new HealthCheck() {
-      @Override
-      public HealthCheckType type() {
-        return HealthCheckType.READINESS;
-      }
-
-      @Override
-      public String name() {
-        return "drain";
-      }
-
-      @Override
-      public HealthCheckResponse call() {
-        return HealthCheckResponse.builder()
-            .status(!draining.get())
-            .detail("draining", draining.get())
-            .build();
-      }
-    };
+    return new ReadinessCheck(
+        "drain",
+        () ->
+            HealthCheckResponse.builder()
+                .status(!draining.get())
+                .detail("draining", draining.get())
+                .build());
   }
 
   /**

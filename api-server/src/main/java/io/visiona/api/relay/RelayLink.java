@@ -2,7 +2,7 @@ package io.visiona.api.relay;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
+import io.visiona.server.ReadinessCheck;
 import io.visiona.server.signing.SignedHttpRequests;
 import io.visiona.tunnel.Config;
 import io.visiona.tunnel.Session;
@@ -221,31 +221,20 @@ public final class RelayLink implements AutoCloseable {
    * api-server serves everything but device access without the proxy.
    */
   public HealthCheck readiness() {
-    return new HealthCheck() {
-      @Override
-      public HealthCheckType type() {
-        return HealthCheckType.READINESS;
-      }
-
-      @Override
-      public String name() {
-        return "relay-link";
-      }
-
-      @Override
-      public HealthCheckResponse call() {
-        Instant since = connectedSince;
-        HealthCheckResponse.Builder b =
-            HealthCheckResponse.builder().status(true).detail("connected", connected());
-        b.detail("connects", connects.get());
-        if (since != null) {
-          b.detail("since", since.toString());
-        } else {
-          b.detail("last_failure", lastFailure);
-        }
-        return b.build();
-      }
-    };
+    return new ReadinessCheck(
+        "relay-link",
+        () -> {
+          Instant since = connectedSince;
+          HealthCheckResponse.Builder b =
+              HealthCheckResponse.builder().status(true).detail("connected", connected());
+          b.detail("connects", connects.get());
+          if (since != null) {
+            b.detail("since", since.toString());
+          } else {
+            b.detail("last_failure", lastFailure);
+          }
+          return b.build();
+        });
   }
 
   @Override

@@ -2,8 +2,8 @@ package io.visiona.server.listener;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.visiona.server.ReadinessCheck;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -65,30 +65,19 @@ public final class ListenerProbe {
 
   /** Readiness check {@code listeners}: UP while every watched listener accepts connections. */
   public HealthCheck readiness() {
-    return new HealthCheck() {
-      @Override
-      public HealthCheckType type() {
-        return HealthCheckType.READINESS;
-      }
-
-      @Override
-      public String name() {
-        return "listeners";
-      }
-
-      @Override
-      public HealthCheckResponse call() {
-        Map<String, String> state = new TreeMap<>();
-        listeners.forEach(
-            (socket, target) ->
-                state.put(
-                    socket, target.socketAddress().map(a -> probe(socket, a)).orElse("DOWN")));
-        HealthCheckResponse.Builder r =
-            HealthCheckResponse.builder().status(!state.containsValue("DOWN"));
-        state.forEach(r::detail);
-        return r.build();
-      }
-    };
+    return new ReadinessCheck(
+        "listeners",
+        () -> {
+          Map<String, String> state = new TreeMap<>();
+          listeners.forEach(
+              (socket, target) ->
+                  state.put(
+                      socket, target.socketAddress().map(a -> probe(socket, a)).orElse("DOWN")));
+          HealthCheckResponse.Builder r =
+              HealthCheckResponse.builder().status(!state.containsValue("DOWN"));
+          state.forEach(r::detail);
+          return r.build();
+        });
   }
 
   private String probe(String socket, InetSocketAddress address) {
