@@ -66,6 +66,14 @@ public final class DeviceCredentials {
   }
 
   /**
+   * The stored credential a presented one names by its id, whatever its secret: for auditing a
+   * refusal under the device's owner. Empty for anything that names no existing credential.
+   */
+  public Optional<StoredCredential> named(String presented) {
+    return CredentialToken.parse(presented).flatMap(t -> credentials.findForVerification(t.id()));
+  }
+
+  /**
    * A new credential for the device that presented a valid one; the presented one keeps working for
    * the rotation overlap. Empty when the presented credential is not valid.
    */

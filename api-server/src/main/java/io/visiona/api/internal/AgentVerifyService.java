@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.visiona.api.device.CredentialToken;
 import io.visiona.api.device.DeviceCredentials;
 import io.visiona.api.http.JsonResponses;
 import io.visiona.api.persistence.AuditLog;
@@ -55,9 +54,17 @@ public final class AgentVerifyService implements HttpService {
     }
     Optional<DeviceCredentials.Identity> identity = credentials.verify(credential.get());
     if (identity.isEmpty()) {
-      // Audited only for a well-formed credential: a flood of garbage must not fill the log.
-      CredentialToken.parse(credential.get())
-          .ifPresent(t -> audit.record(null, "agent.verify_refused", "credential " + t.id(), null));
+      // Audited, for its owner, only when it names an existing credential (wrong secret, expired,
+      // revoked): made-up credentials, however many, add nothing to the audit log.
+      credentials
+          .named(credential.get())
+          .ifPresent(
+              c ->
+                  audit.record(
+                      c.ownerId(),
+                      "agent.verify_refused",
+                      "device " + c.deviceId() + ", credential " + c.id(),
+                      null));
       ErrorEnvelope.send(res, ErrorCode.UNAUTHORIZED, "unknown, expired or revoked credential");
       return;
     }

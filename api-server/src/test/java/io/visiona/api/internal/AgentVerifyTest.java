@@ -135,6 +135,15 @@ class AgentVerifyTest {
       bodies.add(r.body());
     }
     assertThat(bodies.stream().distinct()).hasSize(1);
+    // Only the wrong secret named an existing credential: one audit entry, for its owner.
+    long owner =
+        api.app()
+            .users()
+            .upsertOnLogin("http://127.0.0.1:1/unreachable", "alice", null, null, 0)
+            .id();
+    assertThat(api.app().devices().audit().recentForUser(owner, 20))
+        .extracting(io.visiona.api.persistence.AuditLog.Entry::action)
+        .containsOnlyOnce("agent.verify_refused");
     assertThat(verify("{\"nope\":1}").statusCode()).isEqualTo(400);
     assertThat(verify("not json").statusCode()).isEqualTo(400);
 
