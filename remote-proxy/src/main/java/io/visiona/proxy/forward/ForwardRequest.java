@@ -2,6 +2,7 @@ package io.visiona.proxy.forward;
 
 import io.visiona.proxy.tunnel.DeviceIds;
 import io.visiona.server.errors.ApiError;
+import io.visiona.server.http1.HttpHeader;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

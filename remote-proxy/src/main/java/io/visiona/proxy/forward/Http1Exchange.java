@@ -1,5 +1,6 @@
 package io.visiona.proxy.forward;
 
+import io.visiona.server.http1.HttpHeader;
 import io.visiona.tunnel.Stream;
 import java.io.BufferedInputStream;
 import java.io.IOException;

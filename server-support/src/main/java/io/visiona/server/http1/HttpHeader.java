@@ -1,9 +1,9 @@
-package io.visiona.proxy.forward;
+package io.visiona.server.http1;
 
 import java.util.Locale;
 import java.util.Set;
 
-/** One HTTP header line, and the rules for which headers cross the proxy. */
+/** One HTTP/1.1 header line, and the rules every hop between a browser and a box applies to it. */
 public record HttpHeader(String name, String value) {
 
   /** Connection-level headers: never forwarded in either direction. */
