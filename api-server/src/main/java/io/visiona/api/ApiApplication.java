@@ -5,6 +5,10 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.spi.Http1Upgrader;
+import io.visiona.api.access.DeviceAccess;
+import io.visiona.api.access.DeviceHttpPassthrough;
+import io.visiona.api.access.DeviceWebSocketUpgrader;
 import io.visiona.api.audit.AuditRetention;
 import io.visiona.api.audit.AuditRoutes;
 import io.visiona.api.auth.AuthRoutes;
@@ -53,6 +57,7 @@ import io.visiona.server.signing.SignatureFilter;
 import io.visiona.server.signing.SignatureMetrics;
 import io.visiona.server.signing.SignedHttpRequests;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -73,6 +78,7 @@ public final class ApiApplication implements AutoCloseable {
   private final SignatureFilter internalSignatures;
   private final BoxRoutes box;
   private final AuditRetention retention;
+  private final List<Http1Upgrader> upgraders;
 
   private ApiApplication(
       Database database,
@@ -83,7 +89,9 @@ public final class ApiApplication implements AutoCloseable {
       UserRepository users,
       Devices devices,
       SignatureFilter internalSignatures,
-      AuditRetention retention) {
+      AuditRetention retention,
+      List<Http1Upgrader> upgraders) {
+    this.upgraders = upgraders;
     this.box = box;
     this.retention = retention;
     this.database = database;
@@ -154,7 +162,8 @@ public final class ApiApplication implements AutoCloseable {
       ServiceClient serviceClient =
           new ServiceClient(settings.serviceClient(), serviceProvider, http, clock);
 
-      ApiRoutes routes = new ApiRoutes(new SessionAuthenticator(sessions));
+      SessionAuthenticator authenticator = new SessionAuthenticator(sessions);
+      ApiRoutes routes = new ApiRoutes(authenticator);
       ClientAddress clients = new ClientAddress(settings.trustedProxies());
       LoginRateLimit loginLimit = new LoginRateLimit(oidc.loginsPerAddress(), clients, clock);
       new AuthRoutes(flow, sessions, transactions, cookies, loginLimit).register(routes);
@@ -205,6 +214,11 @@ public final class ApiApplication implements AutoCloseable {
               clock)
           .register(routes, box);
       new AuditRoutes(audit).register(routes);
+      DeviceAccess access =
+          new DeviceAccess(devices.devices(), devices.relay(), settings.deviceAccess());
+      new DeviceHttpPassthrough(access, clientAddress).register(routes);
+      List<Http1Upgrader> upgraders =
+          DeviceWebSocketUpgrader.create(access, authenticator, clients);
       SignatureFilter internalSignatures =
           settings
               .signing()
@@ -224,7 +238,16 @@ public final class ApiApplication implements AutoCloseable {
       AuditRetention retention = AuditRetention.start(audit, settings.auditRetention(), clock);
       devices.relay().start();
       return new ApiApplication(
-          db, sessions, routes, box, serviceClient, users, devices, internalSignatures, retention);
+          db,
+          sessions,
+          routes,
+          box,
+          serviceClient,
+          users,
+          devices,
+          internalSignatures,
+          retention,
+          upgraders);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -266,6 +289,11 @@ public final class ApiApplication implements AutoCloseable {
     internalRoutes
         .recording(routing)
         .register("/internal", new AgentVerifyService(devices.verifier(), devices.audit()));
+  }
+
+  /** The public listener's HTTP/1 upgrades: WebSocket passthrough to devices. */
+  public List<Http1Upgrader> upgraders() {
+    return upgraders;
   }
 
   public RouteTable internalRoutes() {

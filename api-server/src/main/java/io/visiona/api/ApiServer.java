@@ -3,6 +3,7 @@ package io.visiona.api;
 import io.helidon.webserver.WebServer;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
+import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.listener.ListenerProbe;
 import java.util.List;
 
@@ -18,11 +19,12 @@ public final class ApiServer {
     WebServer server =
         settings
             .httpListener()
-            .applyTo(WebServer.builder())
+            .applyTo(WebServer.builder(), app.upgraders())
             .host(settings.host())
             .port(settings.port())
             .maxPayloadSize(settings.maxPayloadSize())
             .shutdownHook(false)
+            .directHandlers(ErrorEnvelope.directHandlers())
             .routing(app::routing)
             .putSocket(
                 INTERNAL_SOCKET,

@@ -1,6 +1,7 @@
 package io.visiona.api;
 
 import io.helidon.config.Config;
+import io.visiona.api.access.DeviceAccessSettings;
 import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClientSettings;
 import io.visiona.api.device.CredentialSettings;
@@ -37,6 +38,7 @@ public record ApiSettings(
     BoxLimitSettings boxLimits,
     Duration auditRetention,
     RelaySettings relay,
+    DeviceAccessSettings deviceAccess,
     ListenerSettings httpListener,
     ListenerSettings internalListener) {
 
@@ -49,7 +51,7 @@ public record ApiSettings(
         api.get("internal.host").asString().orElse("127.0.0.1"),
         api.get("internal.port").asInt().orElse(3722),
         api.get("drain.grace-period").as(Duration.class).orElse(Duration.ofSeconds(3)),
-        api.get("http.max-payload-size").asLong().orElse(64 * 1024L),
+        api.get("http.max-payload-size").asLong().orElse(64L << 20),
         DatabaseSettings.from(api.get("database")),
         SessionSettings.from(api.get("session")),
         oidc,
@@ -61,6 +63,7 @@ public record ApiSettings(
         BoxLimitSettings.from(api.get("box")),
         api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)),
         RelaySettings.from(api.get("relay")),
+        DeviceAccessSettings.from(api.get("devices.access")),
         ListenerSettings.from(api.get("http"), ListenerSettings.publicDefaults(10_000)),
         ListenerSettings.from(api.get("internal"), ListenerSettings.internalDefaults(1024)));
   }

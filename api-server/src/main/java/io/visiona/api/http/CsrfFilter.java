@@ -7,10 +7,10 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.visiona.api.access.DeviceTarget;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +25,13 @@ import java.util.Set;
  *   <li>a same-origin request: {@code Sec-Fetch-Site} {@code same-origin} or {@code none}, or, when
  *       the browser sends no {@code Sec-Fetch-Site}, an {@code Origin} whose host equals {@code
  *       Host};
- *   <li>{@code Content-Type: application/json} whenever there is a body.
+ *   <li>{@code Content-Type: application/json} whenever there is a body, except on device access
+ *       ({@code /api/devices/{id}/agent/...}), whose bodies are the box's business.
  * </ol>
  */
 public final class CsrfFilter implements Filter {
 
   public static final HeaderName X_CSRF = HeaderNames.create("X-CSRF");
-  static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
   private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
   @Override
@@ -42,7 +42,7 @@ public final class CsrfFilter implements Filter {
       return;
     }
     if (!SAFE.contains(req.prologue().method())) {
-      Optional<ApiError> refused = check(req);
+      Optional<ApiError> refused = check(req, !DeviceTarget.matches(path));
       if (refused.isPresent()) {
         ErrorEnvelope.send(res, refused.get());
         return;
@@ -51,44 +51,23 @@ public final class CsrfFilter implements Filter {
     chain.proceed();
   }
 
-  static Optional<ApiError> check(RoutingRequest req) {
+  static Optional<ApiError> check(RoutingRequest req, boolean jsonOnly) {
     if (!req.headers().first(X_CSRF).map("1"::equals).orElse(false)) {
       return Optional.of(
           new ApiError(ErrorCode.CSRF_HEADER_MISSING, "this request needs the header X-CSRF: 1"));
     }
-    if (!sameOrigin(req)) {
+    if (!SameOrigin.check(req.headers(), false)) {
       return Optional.of(
           new ApiError(ErrorCode.CSRF_CROSS_ORIGIN, "cross-origin requests are not allowed"));
     }
-    if (req.content().hasEntity() && !isJson(req.headers().first(HeaderNames.CONTENT_TYPE))) {
+    if (jsonOnly
+        && req.content().hasEntity()
+        && !isJson(req.headers().first(HeaderNames.CONTENT_TYPE))) {
       return Optional.of(
           new ApiError(
               ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request bodies must be application/json"));
     }
     return Optional.empty();
-  }
-
-  private static boolean sameOrigin(RoutingRequest req) {
-    Optional<String> site = req.headers().first(SEC_FETCH_SITE);
-    if (site.isPresent()) {
-      String s = site.get().trim().toLowerCase(Locale.ROOT);
-      return s.equals("same-origin") || s.equals("none");
-    }
-    Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
-    if (origin.isEmpty()) {
-      return true; // not a browser: the X-CSRF header already proves it is no form or image
-    }
-    Optional<String> host = req.headers().first(HeaderNames.HOST);
-    try {
-      URI o = URI.create(origin.get().trim());
-      String authority = o.getRawAuthority();
-      return o.getScheme() != null
-          && authority != null
-          && host.isPresent()
-          && authority.equalsIgnoreCase(host.get().trim());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private static boolean isJson(Optional<String> contentType) {

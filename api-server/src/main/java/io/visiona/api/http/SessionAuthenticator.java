@@ -1,5 +1,7 @@
 package io.visiona.api.http;
 
+import io.helidon.http.Headers;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.visiona.api.session.ActiveSession;
 import io.visiona.api.session.SessionService;
@@ -16,7 +18,12 @@ public final class SessionAuthenticator {
   }
 
   public Optional<ActiveSession> authenticate(ServerRequest req) {
-    return req.headers()
+    return authenticate(req.headers());
+  }
+
+  /** From the raw headers, where there is no request yet (a WebSocket handshake). */
+  public Optional<ActiveSession> authenticate(Headers headers) {
+    return ServerRequestHeaders.create(headers)
         .cookies()
         .first(sessions.cookieName())
         .asOptional()

@@ -179,6 +179,10 @@ public final class RelayLink implements AutoCloseable {
     if (parts.length >= 2 && parts[0].equals("error") && parts[1].equals("TUNNEL_DISCONNECTED")) {
       throw new RelayException(RelayException.Reason.DEVICE_OFFLINE, "device is not connected");
     }
+    if (parts.length >= 2 && parts[0].equals("error") && parts[1].equals("TOO_MANY_STREAMS")) {
+      throw new RelayException(
+          RelayException.Reason.TOO_MANY_STREAMS, "the device's tunnel has no stream free");
+    }
     throw new RelayException(RelayException.Reason.RELAY_REFUSED, "proxy answered: " + answer);
   }
 

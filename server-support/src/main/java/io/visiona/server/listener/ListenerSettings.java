@@ -5,6 +5,9 @@ import io.helidon.config.Config;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
+import io.helidon.webserver.http1.spi.Http1Upgrader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,15 +98,34 @@ public record ListenerSettings(
    */
   public <B extends ListenerConfig.BuilderBase<?, ?>> B applyTo(
       B listener, Http1ConnectionListener... receiveListeners) {
+    return applyTo(listener, List.of(), receiveListeners);
+  }
+
+  /**
+   * {@link #applyTo(ListenerConfig.BuilderBase, Http1ConnectionListener...)} with HTTP/1 upgrades
+   * handled by {@code upgraders} (before routing, as Helidon does for every upgrade): they get an
+   * HTTP/1 connection selector of their own with the same configuration, which Helidon tries before
+   * the ones it makes itself.
+   */
+  public <B extends ListenerConfig.BuilderBase<?, ?>> B applyTo(
+      B listener, List<Http1Upgrader> upgraders, Http1ConnectionListener... receiveListeners) {
     List<Http1ConnectionListener> all = new ArrayList<>();
     all.add(new RequestHeadDeadline(requestHeadTimeout));
     all.addAll(List.of(receiveListeners));
+    Http1Config http1 =
+        Http1Config.builder().addReceiveListener(Http1ListenerChain.of(all)).build();
     listener
         .connectionOptions(SocketOptions.builder().tcpNoDelay(tcpNoDelay).build())
         .maxTcpConnections(maxTcpConnections)
         .idleConnectionTimeout(httpIdleTimeout)
         .idleConnectionPeriod(checkPeriod(httpIdleTimeout))
-        .addProtocol(Http1Config.builder().addReceiveListener(Http1ListenerChain.of(all)).build());
+        .addProtocol(http1);
+    if (!upgraders.isEmpty()) {
+      Http1ConnectionSelectorConfig.Builder selector =
+          Http1ConnectionSelector.builder().config(http1);
+      upgraders.forEach(selector::addUpgrader);
+      listener.addConnectionSelector(selector.build());
+    }
     return listener;
   }
 
