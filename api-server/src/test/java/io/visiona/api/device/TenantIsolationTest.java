@@ -2,6 +2,9 @@ package io.visiona.api.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helidon.http.Method;
+import io.visiona.api.access.DeviceHttpPassthrough;
+import io.visiona.api.access.DeviceTarget;
 import io.visiona.api.http.ApiRoutes.Route;
 import io.visiona.api.pairing.BoxInfo;
 import io.visiona.api.pairing.PairingService;
@@ -84,6 +87,16 @@ class TenantIsolationTest {
         "GET /api/devices/{id}/credentials",
         List.of(new Call("GET", t -> "/api/devices/" + t.deviceId() + "/credentials", null)));
     MATRIX.put("GET /api/audit", List.of());
+    for (Method m : DeviceHttpPassthrough.METHODS) {
+      String method = m.text();
+      MATRIX.put(
+          method + " " + DeviceTarget.ROOT_ROUTE,
+          List.of(new Call(method, t -> "/api/devices/" + t.deviceId() + "/agent", null)));
+      MATRIX.put(
+          method + " " + DeviceTarget.SUB_ROUTE,
+          List.of(
+              new Call(method, t -> "/api/devices/" + t.deviceId() + "/agent/api/status", null)));
+    }
   }
 
   @TempDir Path dir;
