@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,8 +64,11 @@ class DeviceAccessTest {
   private String javaBox;
   private String goBox;
   private String offlineBox;
+  private String garbageBox;
   private EdgeAgent javaAgent;
+  private EdgeAgent garbageAgent;
   private GoPeer goAgent;
+  private ServerSocket garbage;
 
   @BeforeAll
   void start() throws Exception {
@@ -75,13 +80,13 @@ class DeviceAccessTest {
                 "devices.access.max-streams-per-device", "8"));
     box = new TestBox();
     dora = servers.person("dora");
-    DeviceIdentity java = pair("java-box");
-    javaBox = java.deviceId();
+    DeviceIdentity javaId = pair("java-box");
+    javaBox = javaId.deviceId();
     javaAgent =
         new EdgeAgent(
             AgentConfig.builder()
-                .proxyUri(java.tunnelUrl())
-                .credential(java.credential())
+                .proxyUri(javaId.tunnelUrl())
+                .credential(javaId.credential())
                 .target("127.0.0.1", box.address().getPort())
                 .build());
     javaAgent.start();
@@ -91,6 +96,21 @@ class DeviceAccessTest {
         GoPeer.agent(
             go.tunnelUrl(), Map.of("Authorization", "Bearer " + go.credential()), box.address());
     offlineBox = pair("offline-box").deviceId();
+    garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(this::speakGarbage);
+    DeviceIdentity notHttp = pair("not-http-box");
+    garbageBox = notHttp.deviceId();
+    garbageAgent =
+        new EdgeAgent(
+            AgentConfig.builder()
+                .proxyUri(notHttp.tunnelUrl())
+                .credential(notHttp.credential())
+                .target("127.0.0.1", garbage.getLocalPort())
+                .build());
+    garbageAgent.start();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> garbageAgent.state() == AgentState.CONNECTED);
     await().atMost(Duration.ofSeconds(20)).until(() -> javaAgent.state() == AgentState.CONNECTED);
     await()
         .atMost(Duration.ofSeconds(20))
@@ -98,8 +118,26 @@ class DeviceAccessTest {
     await().atMost(Duration.ofSeconds(20)).until(servers.app.devices().relay()::connected);
   }
 
+  /** A box whose local service is not HTTP: it greets like an SSH server, or just hangs up. */
+  private void speakGarbage() {
+    while (!garbage.isClosed()) {
+      try (Socket s = garbage.accept()) {
+        byte[] request = new byte[4096];
+        int n = s.getInputStream().read(request);
+        String line = new String(request, 0, Math.max(n, 0), StandardCharsets.US_ASCII);
+        if (!line.contains("/hang-up")) {
+          s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+      } catch (IOException e) {
+        // closed at the end of the tests
+      }
+    }
+  }
+
   @AfterAll
   void stop() throws Exception {
+    garbageAgent.close();
+    garbage.close();
     javaAgent.close();
     goAgent.close();
     box.close();
@@ -379,6 +417,75 @@ class DeviceAccessTest {
     assertThat(r.statusCode()).isEqualTo(504);
     assertThat(code(r)).isEqualTo("DEVICE_TIMEOUT");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1_500L, 15_000L);
+  }
+
+  @Test
+  void aBoxThatDoesNotSpeakHttpIs502ProtocolError() throws Exception {
+    for (String path : List.of("/anything", "/hang-up")) {
+      HttpResponse<String> r =
+          send(request(garbageBox, path), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(502);
+      assertThat(code(r)).as(path).isEqualTo("DEVICE_PROTOCOL_ERROR");
+    }
+  }
+
+  @Test
+  void streamsBeyondTheDevicesLimitAre429UntilOneEnds() throws Exception {
+    int stream = 100;
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        Socket s = new Socket("127.0.0.1", servers.api.port());
+        open.add(s);
+        s.setSoTimeout(20_000);
+        s.getOutputStream()
+            .write(
+                ("GET /api/devices/"
+                        + goBox
+                        + "/agent/events?count=2&id="
+                        + (stream + i)
+                        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: "
+                        + dora.cookie()
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String head = readUntil(s.getInputStream(), "data: event 0");
+        assertThat(head).startsWith("HTTP/1.1 200");
+      }
+      HttpResponse<String> ninth =
+          send(request(goBox, "/api/status"), HttpResponse.BodyHandlers.ofString());
+      assertThat(ninth.statusCode()).isEqualTo(429);
+      assertThat(code(ninth)).isEqualTo("TOO_MANY_STREAMS");
+      HttpResponse<String> otherDevice =
+          send(request(javaBox, "/api/status"), HttpResponse.BodyHandlers.ofString());
+      assertThat(otherDevice.statusCode()).isEqualTo(200);
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+      // The box's next event meets the closed browsers: their streams end.
+      for (int i = 0; i < 8; i++) {
+        box.sawEvent(stream + i, 0);
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                send(request(goBox, "/api/status"), HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200);
+  }
+
+  private static String readUntil(InputStream in, String marker) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().contains(marker)) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("ended before " + marker + ": " + b);
+      }
+      b.append((char) c);
+    }
+    return b.toString();
   }
 
   @Test

@@ -63,6 +63,11 @@ final class StreamQuota {
     return persons.getOrDefault(person, 0);
   }
 
+  /** Map entries held (persons and devices with a stream open). */
+  int entries() {
+    return persons.size() + devices.size();
+  }
+
   private static <K> boolean increment(ConcurrentHashMap<K, Integer> map, K key, int limit) {
     boolean[] taken = {false};
     map.compute(
