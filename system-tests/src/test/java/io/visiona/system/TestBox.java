@@ -40,6 +40,11 @@ final class TestBox implements AutoCloseable {
   volatile CountDownLatch endlessReaderGone = new CountDownLatch(1);
 
   final AtomicInteger endlessStarted = new AtomicInteger();
+
+  /** Bytes the endless streams have written so far, all together. */
+  final java.util.concurrent.atomic.AtomicLong endlessBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private final WebServer server;
 
@@ -178,6 +183,7 @@ final class TestBox implements AutoCloseable {
       while (stop.getCount() > 0) {
         out.write(block);
         out.flush();
+        endlessBytes.addAndGet(block.length);
       }
     } catch (IOException | UncheckedIOException e) {
       endlessReaderGone.countDown();
