@@ -77,6 +77,7 @@ class DeviceAccessTest {
             dir,
             Map.of(
                 "devices.access.response-timeout", "PT2S",
+                "http.max-payload-size", Integer.toString(20 << 20),
                 "devices.access.max-streams-per-device", "8"));
     box = new TestBox();
     dora = servers.person("dora");
@@ -204,6 +205,32 @@ class DeviceAccessTest {
       assertThat(r.headers().firstValue("x-body-sha256")).hasValue(sent);
       assertThat(TestBox.sha256(r.body())).isEqualTo(sent);
     }
+  }
+
+  @Test
+  void uploadsOverTheLimitAre413WithOrWithoutALength() throws Exception {
+    byte[] body = new byte[(20 << 20) + 1];
+    HttpResponse<String> declared =
+        send(
+            unsafe(javaBox, "/echo")
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(declared.statusCode()).isEqualTo(413);
+    assertThat(code(declared)).isEqualTo("BODY_TOO_LARGE");
+    HttpResponse<String> chunked =
+        send(
+            unsafe(javaBox, "/echo")
+                .header("Content-Type", "application/octet-stream")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body))),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(code(chunked)).isEqualTo("BODY_TOO_LARGE");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> servers.app.devices().relay().openStreams() == 0);
   }
 
   @Test
