@@ -1,8 +1,12 @@
 package io.visiona.proxy.forward;
 
 import io.visiona.server.http1.HttpHeader;
+import io.visiona.server.http1.MalformedHttpException;
+import io.visiona.server.http1.ResponseBodies;
+import io.visiona.server.http1.ResponseHead;
 import io.visiona.tunnel.Stream;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,18 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One HTTP/1.1 request and response over a fresh yamux stream (the agent splices the stream to the
  * box's local HTTP server). The request goes out with {@code Content-Length} and {@code Connection:
- * close}; the response body is read by {@code Content-Length}, chunked, or until end of stream,
- * within the size limits and one deadline for the whole exchange.
+ * close}; the response is parsed by the shared HTTP/1 parser ({@link ResponseHead}, {@link
+ * ResponseBodies}) within the size limits and one deadline for the whole exchange.
  */
 final class Http1Exchange {
-
-  /** Longest chunk-size line (size plus extensions). */
-  private static final int CHUNK_LINE = 1024;
 
   private final ForwardSettings limits;
 
@@ -94,174 +94,73 @@ final class Http1Exchange {
     return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private ForwardResponse readResponse(InputStream in, boolean head, ForwardBudget.Lease lease)
+  private ForwardResponse readResponse(
+      InputStream in, boolean headRequest, ForwardBudget.Lease lease)
       throws IOException, ForwardFailure {
-    int[] budget = {limits.maxResponseHead()};
-    int status;
-    List<HttpHeader> headers;
-    do {
-      String statusLine = line(in, budget);
-      if (statusLine == null) {
-        throw new ForwardFailure(
-            ForwardFailure.INVALID, "device closed the stream without a response");
-      }
-      status = status(statusLine);
-      headers = headers(in, budget);
-    } while (status >= 100 && status < 200); // interim responses are skipped
-    String transferEncoding = value(headers, "transfer-encoding");
-    String contentLength = value(headers, "content-length");
-    ResponseBody body;
-    if (head || status == 204 || status == 304) {
-      body = ResponseBody.EMPTY;
-    } else if (transferEncoding != null
-        && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-      body = chunked(in, new ResponseBody(lease));
-    } else if (contentLength != null) {
-      body = fixed(in, contentLength, new ResponseBody(lease));
-    } else {
-      body = untilEnd(in, new ResponseBody(lease));
+    ResponseHead head;
+    try {
+      head = ResponseHead.readFinal(in, limits.maxResponseHead());
+    } catch (EOFException e) {
+      throw new ForwardFailure(
+          ForwardFailure.INVALID, "device closed the stream without a response");
+    } catch (MalformedHttpException e) {
+      throw malformed(e);
     }
+    if (head.status() == 101) {
+      // The request asked for no upgrade (RFC 9110 §15.2.2 forbids this answer to it).
+      throw new ForwardFailure(
+          ForwardFailure.INVALID, "device switched protocols on a plain request");
+    }
+    ResponseBody body = readBody(head, in, headRequest, lease);
     List<HttpHeader> kept = new ArrayList<>();
-    for (HttpHeader h : headers) {
+    for (HttpHeader h : head.headers()) {
       if (!HttpHeader.hopByHop(h.name())) {
         kept.add(h);
       }
     }
-    return new ForwardResponse(status, kept, body);
+    return new ForwardResponse(head.status(), kept, body);
   }
 
-  private static int status(String line) throws ForwardFailure {
-    // HTTP/1.x SP 3DIGIT [SP reason]
-    if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
-      throw new ForwardFailure(ForwardFailure.INVALID, "device sent no HTTP/1.x status line");
+  /** The decoded body, held within the size limit and the memory budget. */
+  private ResponseBody readBody(
+      ResponseHead head, InputStream in, boolean headRequest, ForwardBudget.Lease lease)
+      throws IOException, ForwardFailure {
+    if (ResponseBodies.bodiless(head, headRequest)) {
+      return ResponseBody.EMPTY;
     }
     try {
-      int status = Integer.parseInt(line.substring(9, 12));
-      if (status < 100 || status > 599) {
-        throw new NumberFormatException();
-      }
-      return status;
-    } catch (NumberFormatException e) {
-      throw new ForwardFailure(ForwardFailure.INVALID, "device sent an invalid status code");
-    }
-  }
-
-  private static List<HttpHeader> headers(InputStream in, int[] budget)
-      throws IOException, ForwardFailure {
-    List<HttpHeader> headers = new ArrayList<>();
-    while (true) {
-      String line = line(in, budget);
-      if (line == null) {
-        throw new ForwardFailure(ForwardFailure.INVALID, "response ended inside its headers");
-      }
-      if (line.isEmpty()) {
-        return headers;
-      }
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        throw new ForwardFailure(ForwardFailure.INVALID, "malformed response header");
-      }
-      headers.add(
-          new HttpHeader(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
-    }
-  }
-
-  private static String value(List<HttpHeader> headers, String name) {
-    for (HttpHeader h : headers) {
-      if (h.name().equalsIgnoreCase(name)) {
-        return h.value();
-      }
-    }
-    return null;
-  }
-
-  /** A line without its CRLF (or LF); null at end of stream before any byte. */
-  private static String line(InputStream in, int[] budget) throws IOException, ForwardFailure {
-    StringBuilder b = new StringBuilder(64);
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        if (b.isEmpty()) {
-          return null;
+      InputStream decoded = ResponseBodies.open(head, in, headRequest, limits.maxResponseHead());
+      ResponseBody body = new ResponseBody(lease);
+      Long length = head.contentLength().orElse(null);
+      if (length == null) {
+        if (!body.appendUntilEnd(decoded, limits.maxResponseBody())) {
+          throw tooLarge();
         }
-        throw new ForwardFailure(ForwardFailure.INVALID, "response ended inside a line");
+      } else if (length > limits.maxResponseBody()) {
+        throw tooLarge();
+      } else if (!body.append(decoded, length)) {
+        throw endedEarly();
       }
-      if (--budget[0] < 0) {
-        throw new ForwardFailure(ForwardFailure.TOO_LARGE, "response head too large");
-      }
-      if (c == '\n') {
-        int n = b.length();
-        if (n > 0 && b.charAt(n - 1) == '\r') {
-          b.setLength(n - 1);
-        }
-        return b.toString();
-      }
-      b.append((char) c);
+      return body;
+    } catch (EOFException e) {
+      throw endedEarly();
+    } catch (MalformedHttpException e) {
+      throw malformed(e);
     }
+  }
+
+  private static ForwardFailure malformed(MalformedHttpException e) {
+    return new ForwardFailure(
+        e.tooLarge() ? ForwardFailure.TOO_LARGE : ForwardFailure.INVALID,
+        "device sent an invalid response: " + e.getMessage());
+  }
+
+  private static ForwardFailure endedEarly() {
+    return new ForwardFailure(ForwardFailure.READ_FAILED, "response body ended early");
   }
 
   private ForwardFailure tooLarge() {
     return new ForwardFailure(
         ForwardFailure.TOO_LARGE, "response body over " + limits.maxResponseBody() + " bytes");
-  }
-
-  private ResponseBody fixed(InputStream in, String contentLength, ResponseBody body)
-      throws IOException, ForwardFailure {
-    long n;
-    try {
-      n = Long.parseLong(contentLength.trim());
-    } catch (NumberFormatException e) {
-      throw new ForwardFailure(ForwardFailure.INVALID, "invalid Content-Length");
-    }
-    if (n < 0) {
-      throw new ForwardFailure(ForwardFailure.INVALID, "invalid Content-Length");
-    }
-    if (n > limits.maxResponseBody()) {
-      throw tooLarge();
-    }
-    if (!body.append(in, n, true)) {
-      throw new ForwardFailure(ForwardFailure.READ_FAILED, "response body ended early");
-    }
-    return body;
-  }
-
-  private ResponseBody untilEnd(InputStream in, ResponseBody body)
-      throws IOException, ForwardFailure {
-    if (!body.appendUntilEnd(in, limits.maxResponseBody())) {
-      throw tooLarge();
-    }
-    return body;
-  }
-
-  private ResponseBody chunked(InputStream in, ResponseBody body)
-      throws IOException, ForwardFailure {
-    while (true) {
-      String sizeLine = line(in, new int[] {CHUNK_LINE});
-      if (sizeLine == null) {
-        throw new ForwardFailure(ForwardFailure.READ_FAILED, "chunked body ended early");
-      }
-      int semicolon = sizeLine.indexOf(';');
-      String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
-      long size;
-      try {
-        size = Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        throw new ForwardFailure(ForwardFailure.INVALID, "invalid chunk size");
-      }
-      if (size < 0 || body.length() + size > limits.maxResponseBody()) {
-        throw tooLarge();
-      }
-      if (size == 0) {
-        headers(in, new int[] {limits.maxResponseHead()}); // trailers, dropped
-        return body;
-      }
-      if (!body.append(in, size, false)) {
-        throw new ForwardFailure(ForwardFailure.READ_FAILED, "chunked body ended early");
-      }
-      String crlf = line(in, new int[] {CHUNK_LINE});
-      if (crlf == null || !crlf.isEmpty()) {
-        throw new ForwardFailure(ForwardFailure.INVALID, "chunk not followed by CRLF");
-      }
-    }
   }
 }

@@ -30,13 +30,13 @@ final class ResponseBody {
   }
 
   /**
-   * Reads {@code n} bytes; {@code exact} says that nothing follows (block sizes fit them).
+   * Reads {@code n} bytes of a body of known length (the blocks fit them).
    *
    * @return false if the stream ended first
    */
-  boolean append(InputStream in, long n, boolean exact) throws IOException, ForwardFailure {
+  boolean append(InputStream in, long n) throws IOException, ForwardFailure {
     while (n > 0) {
-      byte[] block = room(exact ? n : BLOCK);
+      byte[] block = room(n);
       int want = (int) Math.min(n, block.length - lastFill);
       int got = in.readNBytes(block, lastFill, want);
       lastFill += got;
@@ -50,20 +50,23 @@ final class ResponseBody {
   }
 
   /**
-   * Reads until the end of the stream.
+   * Reads until the end of the stream, one byte past {@code max} at most (so that a body one byte
+   * over the limit leases no block for it beyond that byte).
    *
    * @return false if there were more than {@code max} bytes
    */
   boolean appendUntilEnd(InputStream in, long max) throws IOException, ForwardFailure {
     while (true) {
-      byte[] block = room(BLOCK);
-      int got = in.readNBytes(block, lastFill, block.length - lastFill);
+      long allowed = max + 1 - length;
+      byte[] block = room(Math.min(BLOCK, allowed));
+      int want = (int) Math.min(block.length - lastFill, allowed);
+      int got = in.readNBytes(block, lastFill, want);
       lastFill += got;
       length += got;
       if (length > max) {
         return false;
       }
-      if (lastFill < block.length) {
+      if (got < want) {
         return true; // end of stream
       }
     }

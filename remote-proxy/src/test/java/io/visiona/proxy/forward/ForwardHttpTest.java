@@ -23,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -244,6 +246,98 @@ class ForwardHttpTest {
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(code(r)).isEqualTo("RESPONSE_INVALID");
     }
+  }
+
+  /** Each bad answer maps to its stable code, and an interim answer is skipped. */
+  @Test
+  void answersMapToStableCodes() throws Exception {
+    String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String fortyKiB = ("X-Filler: " + "x".repeat(5000) + "\r\n").repeat(8);
+    Map<String, String> answers = new LinkedHashMap<>();
+    Map<String, String> expected = new LinkedHashMap<>();
+    BiConsumer<String, String[]> add =
+        (name, answerAndCode) -> {
+          answers.put(name, answerAndCode[0]);
+          expected.put(name, answerAndCode[1]);
+        };
+    add.accept(
+        "interim skipped",
+        new String[] {
+          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok"
+        });
+    add.accept(
+        "chunk extension and trailer",
+        new String[] {chunked + "2;ext=1\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n", "ok"});
+    add.accept("nothing", new String[] {"", "RESPONSE_INVALID"});
+    add.accept(
+        "101 to a plain request",
+        new String[] {
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "RESPONSE_INVALID"
+        });
+    add.accept(
+        "bare CR in a value",
+        new String[] {"HTTP/1.1 200 OK\r\nX-A: a\r\r\n\r\n", "RESPONSE_INVALID"});
+    add.accept(
+        "space in a name", new String[] {"HTTP/1.1 200 OK\r\nX A: a\r\n\r\n", "RESPONSE_INVALID"});
+    add.accept(
+        "conflicting lengths",
+        new String[] {
+          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "RESPONSE_INVALID"
+        });
+    add.accept(
+        "negative length",
+        new String[] {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "RESPONSE_INVALID"});
+    add.accept(
+        "short fixed body",
+        new String[] {
+          "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "RESPONSE_READ_FAILED"
+        });
+    add.accept(
+        "announced length over the limit",
+        new String[] {"HTTP/1.1 200 OK\r\nContent-Length: 9000000\r\n\r\n", "RESPONSE_TOO_LARGE"});
+    add.accept(
+        "bad chunk size", new String[] {chunked + "zz\r\nhello\r\n0\r\n\r\n", "RESPONSE_INVALID"});
+    add.accept(
+        "chunk without CRLF", new String[] {chunked + "5\r\nhelloX0\r\n\r\n", "RESPONSE_INVALID"});
+    add.accept("cut inside a chunk", new String[] {chunked + "5\r\nhel", "RESPONSE_READ_FAILED"});
+    add.accept("no last chunk", new String[] {chunked + "5\r\nhello\r\n", "RESPONSE_READ_FAILED"});
+    add.accept(
+        "chunk size line too long",
+        new String[] {
+          chunked + "5;" + "e".repeat(2000) + "\r\nhello\r\n0\r\n\r\n", "RESPONSE_TOO_LARGE"
+        });
+    add.accept(
+        "trailers too large",
+        new String[] {
+          chunked + "0\r\nX-Big: " + "x".repeat(70_000) + "\r\n\r\n", "RESPONSE_TOO_LARGE"
+        });
+    add.accept(
+        "interim and final heads together too large",
+        new String[] {
+          "HTTP/1.1 100 Continue\r\n" + fortyKiB + "\r\nHTTP/1.1 200 OK\r\n" + fortyKiB + "\r\n",
+          "RESPONSE_TOO_LARGE"
+        });
+    fixture = new ProxyFixture(ProxySettings.loopback(), new MapAuthenticator().add("c", "box"));
+    Map<String, String> got = new LinkedHashMap<>();
+    for (Map.Entry<String, String> c : answers.entrySet()) {
+      try (ScriptedServer box = ScriptedServer.answering(c.getValue())) {
+        agent = JavaAgent.connect(fixture.tunnelUri(), "c", box.address());
+        await().until(() -> fixture.proxy.registry().size() == 1);
+        HttpResponse<String> r = forward(get("/"));
+        got.put(
+            c.getKey(),
+            r.statusCode() == 200
+                ? new String(
+                    Base64.getDecoder().decode(json(r.body()).getString("body")),
+                    StandardCharsets.UTF_8)
+                : code(r));
+        agent.close();
+        agent = null;
+        await().until(() -> fixture.proxy.registry().size() == 0);
+      }
+    }
+    assertThat(got).isEqualTo(expected);
+    await().until(() -> fixture.proxy.registry().openStreams() == 0);
   }
 
   @Test

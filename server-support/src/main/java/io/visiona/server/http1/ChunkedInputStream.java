@@ -6,19 +6,29 @@ import java.io.InputStream;
 
 /**
  * Decodes a chunked body. A read returns what one read of the underlying stream gave (never waits
- * to fill the caller's buffer), so a streamed body (server-sent events, camera frames) passes on as
- * it arrives. Chunk extensions and trailers are read and dropped.
+ * to fill the caller's buffer, nor for the CRLF after a chunk or the next chunk's size), so a
+ * streamed body (server-sent events, camera frames) passes on as it arrives. Chunk extensions and
+ * trailers are read and dropped. Ending early is an {@link EOFException}; bad framing a {@link
+ * MalformedHttpException}.
  */
 final class ChunkedInputStream extends InputStream {
 
   /** Longest chunk-size line (size plus extensions). */
   private static final int CHUNK_LINE = 1024;
 
+  /** Most hex digits of a chunk size: 15 keep it below 2^60. */
+  private static final int MAX_SIZE_DIGITS = 15;
+
   private final InputStream in;
   private final int maxTrailerBytes;
   private long chunkLeft;
+  private boolean crlfDue;
   private boolean ended;
 
+  /**
+   * @param maxTrailerBytes the most bytes the trailer lines may take (the blank line that ends the
+   *     body not counted)
+   */
   ChunkedInputStream(InputStream in, int maxTrailerBytes) {
     this.in = in;
     this.maxTrailerBytes = maxTrailerBytes;
@@ -44,9 +54,8 @@ final class ChunkedInputStream extends InputStream {
       throw new EOFException("chunked body ended early");
     }
     chunkLeft -= n;
-    if (chunkLeft == 0) {
-      endOfChunk();
-    }
+    // The CRLF after a finished chunk is read with the next size line, so this read returns now.
+    crlfDue = chunkLeft == 0;
     return n;
   }
 
@@ -55,38 +64,67 @@ final class ChunkedInputStream extends InputStream {
     if (ended) {
       return false;
     }
+    if (crlfDue) {
+      endOfChunk();
+      crlfDue = false;
+    }
     String line = Http1Lines.read(in, new Http1Lines.Budget(CHUNK_LINE));
     if (line == null) {
       throw new EOFException("chunked body ended early");
     }
-    int semicolon = line.indexOf(';');
-    String hex = (semicolon >= 0 ? line.substring(0, semicolon) : line).strip();
-    if (hex.isEmpty() || hex.length() > 15) {
-      throw new MalformedHttpException("invalid chunk size");
-    }
-    try {
-      chunkLeft = Long.parseLong(hex, 16);
-    } catch (NumberFormatException e) {
-      throw new MalformedHttpException("invalid chunk size");
-    }
-    if (chunkLeft < 0) {
-      throw new MalformedHttpException("invalid chunk size");
-    }
+    chunkLeft = size(line);
     if (chunkLeft == 0) {
+      trailers();
       ended = true;
-      ResponseHead.headers(in, new Http1Lines.Budget(maxTrailerBytes)); // trailers, dropped
       return false;
     }
     return true;
   }
 
+  /** {@code 1*HEXDIG [BWS ";" chunk-ext]}: no sign, no prefix, no other whitespace. */
+  private static long size(String line) throws MalformedHttpException {
+    int digits = 0;
+    long size = 0;
+    while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
+      size = size * 16 + Character.digit(line.charAt(digits), 16);
+      if (++digits > MAX_SIZE_DIGITS) {
+        throw new MalformedHttpException("invalid chunk size");
+      }
+    }
+    int i = digits;
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    if (digits == 0 || (i < line.length() && line.charAt(i) != ';')) {
+      throw new MalformedHttpException("invalid chunk size");
+    }
+    return size;
+  }
+
   private void endOfChunk() throws IOException {
-    String crlf = Http1Lines.read(in, new Http1Lines.Budget(2));
-    if (crlf == null) {
+    int c = in.read();
+    if (c == '\r') {
+      c = in.read();
+    }
+    if (c < 0) {
       throw new EOFException("chunked body ended early");
     }
-    if (!crlf.isEmpty()) {
+    if (c != '\n') {
       throw new MalformedHttpException("chunk not followed by CRLF");
+    }
+  }
+
+  private void trailers() throws IOException {
+    Http1Lines.Budget budget = new Http1Lines.Budget(maxTrailerBytes + 2);
+    while (true) {
+      String line = Http1Lines.read(in, budget);
+      if (line == null) {
+        throw new EOFException("chunked body ended before its last CRLF");
+      }
+      if (line.isEmpty()) {
+        return;
+      }
+      ResponseHead.header(line); // checked, then dropped
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.visiona.server.http1;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -20,7 +21,8 @@ final class Http1Lines {
   /**
    * A line without its line end; null when the stream ends before its first byte.
    *
-   * @throws MalformedHttpException when the stream ends inside the line or the budget runs out
+   * @throws EOFException when the stream ends inside the line
+   * @throws MalformedHttpException when the budget runs out
    */
   static String read(InputStream in, Budget budget) throws IOException {
     StringBuilder b = new StringBuilder(64);
@@ -30,7 +32,7 @@ final class Http1Lines {
         if (b.isEmpty()) {
           return null;
         }
-        throw new MalformedHttpException("message ended inside a line");
+        throw new EOFException("message ended inside a line");
       }
       if (--budget.left < 0) {
         throw new MalformedHttpException("message head too large", true);

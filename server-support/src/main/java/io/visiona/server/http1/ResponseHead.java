@@ -1,10 +1,10 @@
 package io.visiona.server.http1;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,29 +27,47 @@ public record ResponseHead(int status, String reason, List<HttpHeader> headers) 
    *
    * @param maxBytes the most bytes the status line and headers may take together
    * @throws MalformedHttpException when it is not an HTTP/1.x response head, or too large
-   * @throws java.io.EOFException when the stream ends before the first byte
+   * @throws EOFException when the stream ends before the first byte
    */
   public static ResponseHead read(InputStream in, int maxBytes) throws IOException {
-    Http1Lines.Budget budget = new Http1Lines.Budget(maxBytes);
-    String statusLine = Http1Lines.read(in, budget);
-    if (statusLine == null) {
-      throw new java.io.EOFException("the stream ended without a response");
-    }
-    int status = status(statusLine);
-    String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
-    return new ResponseHead(status, reason, headers(in, budget));
+    return read(in, new Http1Lines.Budget(maxBytes));
   }
 
   /**
    * Reads heads until a final one: interim {@code 1xx} answers are skipped, except {@code 101
-   * Switching Protocols}, which is final for an upgrade.
+   * Switching Protocols}, which is final for an upgrade. The interim heads count against {@code
+   * maxBytes} too, so a peer cannot keep the reader busy with an endless run of them.
    */
   public static ResponseHead readFinal(InputStream in, int maxBytes) throws IOException {
+    Http1Lines.Budget budget = new Http1Lines.Budget(maxBytes);
     while (true) {
-      ResponseHead head = read(in, maxBytes);
+      ResponseHead head = read(in, budget);
       if (head.status() >= 200 || head.status() == 101) {
         return head;
       }
+    }
+  }
+
+  private static ResponseHead read(InputStream in, Http1Lines.Budget budget) throws IOException {
+    String statusLine = line(in, budget);
+    if (statusLine == null) {
+      throw new EOFException("the stream ended without a response");
+    }
+    int status = status(statusLine);
+    String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+    if (!HttpHeader.validValue(reason)) {
+      throw new MalformedHttpException("invalid reason phrase");
+    }
+    List<HttpHeader> headers = new ArrayList<>();
+    while (true) {
+      String line = line(in, budget);
+      if (line == null) {
+        throw new MalformedHttpException("message ended inside its headers");
+      }
+      if (line.isEmpty()) {
+        return new ResponseHead(status, reason, headers);
+      }
+      headers.add(header(line));
     }
   }
 
@@ -78,12 +96,13 @@ public record ResponseHead(int status, String reason, List<HttpHeader> headers) 
   }
 
   /**
-   * The body length the head announces: empty for a chunked or until-close body.
+   * The body length the head announces: empty for a chunked or until-close body. A {@code
+   * Transfer-Encoding} overrides {@code Content-Length} (RFC 9112 §6.3).
    *
    * @throws MalformedHttpException for an invalid or ambiguous {@code Content-Length}
    */
   public Optional<Long> contentLength() throws MalformedHttpException {
-    if (chunked()) {
+    if (first("transfer-encoding").isPresent()) {
       return Optional.empty();
     }
     Long length = null;
@@ -99,15 +118,22 @@ public record ResponseHead(int status, String reason, List<HttpHeader> headers) 
     return Optional.ofNullable(length);
   }
 
-  /** True when the body is sent with the chunked transfer coding. */
+  /**
+   * True when the body is sent with the chunked transfer coding: it is the last coding applied. A
+   * body with other codings only is read until the stream ends.
+   */
   public boolean chunked() {
+    String last = null;
     for (HttpHeader h : headers) {
-      if (h.name().equalsIgnoreCase("transfer-encoding")
-          && h.value().toLowerCase(Locale.ROOT).contains("chunked")) {
-        return true;
+      if (h.name().equalsIgnoreCase("transfer-encoding")) {
+        for (String part : h.value().split(",")) {
+          if (!part.isBlank()) {
+            last = part.trim();
+          }
+        }
       }
     }
-    return false;
+    return last != null && last.equalsIgnoreCase("chunked");
   }
 
   private static long parseLength(String value) throws MalformedHttpException {
@@ -120,7 +146,11 @@ public record ResponseHead(int status, String reason, List<HttpHeader> headers) 
 
   private static int status(String line) throws MalformedHttpException {
     // HTTP/1.x SP 3DIGIT [SP reason]
-    if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
+    if (!line.startsWith("HTTP/1.")
+        || line.length() < 12
+        || line.charAt(7) < '0'
+        || line.charAt(7) > '9'
+        || line.charAt(8) != ' ') {
       throw new MalformedHttpException("no HTTP/1.x status line");
     }
     int status = 0;
@@ -137,23 +167,38 @@ public record ResponseHead(int status, String reason, List<HttpHeader> headers) 
     return status;
   }
 
-  static List<HttpHeader> headers(InputStream in, Http1Lines.Budget budget) throws IOException {
-    List<HttpHeader> headers = new ArrayList<>();
-    while (true) {
-      String line = Http1Lines.read(in, budget);
-      if (line == null) {
-        throw new MalformedHttpException("message ended inside its headers");
-      }
-      if (line.isEmpty()) {
-        return headers;
-      }
-      int colon = line.indexOf(':');
-      String name = colon > 0 ? line.substring(0, colon) : "";
-      String value = colon > 0 ? line.substring(colon + 1).strip() : "";
-      if (!HttpHeader.validName(name) || !HttpHeader.validValue(value)) {
-        throw new MalformedHttpException("malformed header line");
-      }
-      headers.add(new HttpHeader(name, value));
+  /** A line of the head; ending inside it means the head was cut short, not a truncated body. */
+  private static String line(InputStream in, Http1Lines.Budget budget) throws IOException {
+    try {
+      return Http1Lines.read(in, budget);
+    } catch (EOFException e) {
+      throw new MalformedHttpException("message ended inside a line");
     }
+  }
+
+  /**
+   * One {@code name: value} line. Only spaces and tabs around the value are dropped: any other
+   * control character (a bare CR, NUL) makes the line malformed.
+   */
+  static HttpHeader header(String line) throws MalformedHttpException {
+    int colon = line.indexOf(':');
+    String name = colon > 0 ? line.substring(0, colon) : "";
+    String value = colon > 0 ? trimSpaces(line.substring(colon + 1)) : "";
+    if (!HttpHeader.validName(name) || !HttpHeader.validValue(value)) {
+      throw new MalformedHttpException("malformed header line");
+    }
+    return new HttpHeader(name, value);
+  }
+
+  private static String trimSpaces(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return s.substring(start, end);
   }
 }
