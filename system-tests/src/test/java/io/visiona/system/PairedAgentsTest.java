@@ -68,14 +68,18 @@ class PairedAgentsTest {
                     .isEqualTo(200));
   }
 
+  /** The device's presence, in the listing and on its own (a disagreement is returned as such). */
   private String presence(TwoServers.Person owner, String deviceId) {
+    String listed = "absent";
     for (JsonValue v : json(owner.get("/api/devices")).getJsonArray("devices")) {
       JsonObject d = v.asJsonObject();
       if (d.getString("id").equals(deviceId)) {
-        return d.getString("presence");
+        listed = d.getString("presence");
       }
     }
-    return "absent";
+    HttpResponse<String> one = owner.get("/api/devices/" + deviceId);
+    String own = one.statusCode() == 200 ? json(one).getString("presence") : "absent";
+    return own.equals(listed) ? listed : "listed " + listed + " but " + own + " on its own";
   }
 
   @Test

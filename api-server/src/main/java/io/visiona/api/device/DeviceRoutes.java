@@ -82,7 +82,7 @@ public final class DeviceRoutes {
 
   private void one(ActiveSession session, ServerRequest req, ServerResponse res) {
     Device d = owned(session, req);
-    JsonResponses.send(res, Status.OK_200, describe(d, proxy.sessions()).build());
+    JsonResponses.send(res, Status.OK_200, describe(d, proxy.session(d.id())).build());
   }
 
   private void rename(ActiveSession session, ServerRequest req, ServerResponse res) {

@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Signed calls to remote-proxy's internal API: end a device's tunnel at once (revocation, deletion,
- * rotation), and list who is connected (one call per device listing). Every call is bounded by the
- * timeout; a proxy that does not answer is reported as such, never as an exception to the caller.
+ * rotation), list who is connected (one call per device listing) and ask about one device. Every
+ * call is bounded by the timeout; a proxy that does not answer is reported as such, never as an
+ * exception to the caller.
  */
 public final class ProxyClient {
 
@@ -30,6 +31,7 @@ public final class ProxyClient {
 
   private static final Logger LOG = Logger.getLogger(ProxyClient.class.getName());
   private static final int MAX_LISTING_BYTES = 32 << 20;
+  private static final int MAX_ONE_BYTES = 64 << 10;
 
   private final ProxySettings settings;
   private final Optional<SignedHttpRequests> signed;
@@ -57,6 +59,15 @@ public final class ProxyClient {
     return call("GET", "/internal/sessions", MAX_LISTING_BYTES).flatMap(ProxyClient::parseSessions);
   }
 
+  /**
+   * One device's presence: a map holding that device when it is connected, empty when it is not;
+   * empty optional when the proxy did not answer.
+   */
+  public Optional<Map<String, Presence>> session(String deviceId) {
+    String path = "/internal/session/" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8);
+    return call("GET", path, MAX_ONE_BYTES).flatMap(ProxyClient::parseOne);
+  }
+
   private Optional<byte[]> call(String method, String path, int maxBytes) {
     if (signed.isEmpty()) {
       return Optional.empty();
@@ -80,6 +91,20 @@ public final class ProxyClient {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Map<String, Presence>> parseOne(byte[] body) {
+    try {
+      JsonObject s = Json.createReader(new ByteArrayInputStream(body)).readObject();
+      String id = s.getString("device_id");
+      return Optional.of(
+          s.getBoolean("connected", false)
+              ? Map.of(id, new Presence(id, s.getString("connected_at", null)))
+              : Map.of());
+    } catch (JsonException | ClassCastException | NullPointerException e) {
+      LOG.warning("remote-proxy's session answer is not in the expected form: " + e.getMessage());
       return Optional.empty();
     }
   }
