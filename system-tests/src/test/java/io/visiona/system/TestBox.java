@@ -11,6 +11,10 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,11 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 
 /**
  * A box's local web API, as the tests' agents reach it: JSON and echo, downloads, camera MJPEG,
  * server-sent events paced by the test, a response that never comes, an endless stream that notices
- * when its reader is gone, and a WebSocket echo console.
+ * when its reader is gone, a page whose script tries to use the person's session, and a WebSocket
+ * echo console.
  */
 final class TestBox implements AutoCloseable {
 
@@ -120,17 +126,18 @@ final class TestBox implements AutoCloseable {
     return b;
   }
 
-  /** {@code frames} JPEG-like parts, each starting with its number, flushed one by one. */
+  /**
+   * {@code frames} parts, flushed one by one. By default JPEG-like, each starting with its number;
+   * with {@code pictures=true} real JPEG pictures for a browser, frame i {@link #pictureWidth}
+   * wide.
+   */
   private static void mjpeg(ServerRequest req, ServerResponse res) throws IOException {
     int frames = Integer.parseInt(req.query().first("frames").orElse("300"));
+    boolean pictures = Boolean.parseBoolean(req.query().first("pictures").orElse("false"));
     res.header(HeaderNames.CONTENT_TYPE, "multipart/x-mixed-replace; boundary=" + BOUNDARY);
     try (OutputStream out = res.outputStream()) {
       for (int i = 0; i < frames; i++) {
-        byte[] frame = new byte[4096];
-        frame[0] = (byte) 0xff;
-        frame[1] = (byte) 0xd8;
-        frame[2] = (byte) (i >> 8);
-        frame[3] = (byte) i;
+        byte[] frame = pictures ? picture(i) : numberedFrame(i);
         out.write(
             ("--"
                     + BOUNDARY
@@ -143,6 +150,34 @@ final class TestBox implements AutoCloseable {
         out.flush();
       }
     }
+  }
+
+  private static byte[] numberedFrame(int i) {
+    byte[] frame = new byte[4096];
+    frame[0] = (byte) 0xff;
+    frame[1] = (byte) 0xd8;
+    frame[2] = (byte) (i >> 8);
+    frame[3] = (byte) i;
+    return frame;
+  }
+
+  /** The width of picture frame {@code i}: each frame differs, so a browser shows which it has. */
+  static int pictureWidth(int i) {
+    return 16 + i;
+  }
+
+  /** A real JPEG, {@link #pictureWidth} × 12 pixels, a colour per frame. */
+  private static byte[] picture(int i) throws IOException {
+    BufferedImage image = new BufferedImage(pictureWidth(i), 12, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.getHSBColor(i / 16f, 0.8f, 0.9f));
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    g.dispose();
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    if (!ImageIO.write(image, "jpeg", jpeg)) {
+      throw new IllegalStateException("no JPEG writer");
+    }
+    return jpeg.toByteArray();
   }
 
   /**
@@ -193,10 +228,37 @@ final class TestBox implements AutoCloseable {
     }
   }
 
+  /**
+   * A page whose script tries to act as the person: it reads its origin and the cookies, and
+   * fetches the person's device list from the api-server, writing what happened into {@code
+   * #result}.
+   */
   private static void page(ServerRequest req, ServerResponse res) {
-    res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-        .send("<!doctype html><title>box</title><p>box page</p>");
+    res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(PAGE);
   }
+
+  static final String PAGE =
+      """
+      <!doctype html><title>box</title><p>box page</p>
+      <pre id="result">script did not run</pre>
+      <script>
+        document.title = "box script ran";
+        const result = document.getElementById("result");
+        const lines = ["origin " + self.origin];
+        try {
+          lines.push("cookie " + JSON.stringify(document.cookie));
+        } catch (e) {
+          lines.push("cookie refused: " + e.name);
+        }
+        fetch("/api/devices", { credentials: "include" })
+          .then((r) => r.text().then((t) => lines.push("read " + r.status + " " + t)))
+          .catch((e) => lines.push("fetch failed: " + e.name))
+          .finally(() => {
+            result.textContent = lines.join("\\n");
+            result.dataset.done = "true";
+          });
+      </script>
+      """;
 
   static String sha256(byte[] data) {
     try {
