@@ -119,16 +119,23 @@ class DeviceAccessTest {
     await().atMost(Duration.ofSeconds(20)).until(servers.app.devices().relay()::connected);
   }
 
-  /** A box whose local service is not HTTP: it greets like an SSH server, or just hangs up. */
+  /**
+   * A box whose local service is not HTTP: it greets like an SSH server, hangs up, or switches
+   * protocols unasked.
+   */
   private void speakGarbage() {
     while (!garbage.isClosed()) {
       try (Socket s = garbage.accept()) {
         byte[] request = new byte[4096];
         int n = s.getInputStream().read(request);
         String line = new String(request, 0, Math.max(n, 0), StandardCharsets.US_ASCII);
-        if (!line.contains("/hang-up")) {
-          s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        String answer =
+            line.contains("/hang-up")
+                ? ""
+                : line.contains("/switch")
+                    ? "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\nraw bytes"
+                    : "SSH-2.0-OpenSSH_9.2\r\n";
+        s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
       } catch (IOException e) {
         // closed at the end of the tests
       }
@@ -448,7 +455,7 @@ class DeviceAccessTest {
 
   @Test
   void aBoxThatDoesNotSpeakHttpIs502ProtocolError() throws Exception {
-    for (String path : List.of("/anything", "/hang-up")) {
+    for (String path : List.of("/anything", "/hang-up", "/switch")) {
       HttpResponse<String> r =
           send(request(garbageBox, path), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path).isEqualTo(502);

@@ -171,7 +171,11 @@ public final class DeviceHttpPassthrough {
       InputStream in, Stream stream, DeviceAccessSettings settings) {
     stream.setReadTimeout(settings.responseTimeout());
     try {
-      return ResponseHead.readFinal(in, settings.maxResponseHead());
+      ResponseHead head = ResponseHead.readFinal(in, settings.maxResponseHead());
+      if (head.status() == 101) {
+        throw new MalformedHttpException("101 Switching Protocols to a request without Upgrade");
+      }
+      return head;
     } catch (SocketTimeoutException e) {
       throw new ApiError(
           ErrorCode.DEVICE_TIMEOUT,
