@@ -3,11 +3,7 @@ package io.visiona.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.visiona.tunnel.agent.AgentConfig;
-import io.visiona.tunnel.agent.AgentState;
-import io.visiona.tunnel.agent.EdgeAgent;
 import io.visiona.tunnel.pairing.DeviceIdentity;
-import io.visiona.tunnel.pairing.PairingClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
@@ -45,21 +41,9 @@ class StalledViewersTest {
                     "devices.access.max-streams-per-device", "200"));
         TestBox box = new TestBox()) {
       TwoServers.Person viewer = servers.person("viewer");
-      DeviceIdentity id =
-          new PairingClient(servers.apiBase())
-              .pair(
-                  new PairingClient.BoxDescription("camera", null, null, null),
-                  p -> viewer.call("POST", "/api/pairings/" + p.userCode() + "/approve", null));
-      try (EdgeAgent agent =
-          new EdgeAgent(
-              AgentConfig.builder()
-                  .proxyUri(id.tunnelUrl())
-                  .credential(id.credential())
-                  .target("127.0.0.1", box.address().getPort())
-                  .build())) {
-        agent.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> agent.state() == AgentState.CONNECTED);
-        await().atMost(Duration.ofSeconds(20)).until(servers.app.devices().relay()::connected);
+      try (TwoServers.Box paired =
+          servers.pairedJavaBox(viewer, "camera", box.address().getPort())) {
+        DeviceIdentity id = paired.identity();
         long heapBefore = usedHeapAfterGc();
         long rssBefore = rssKiB();
 

@@ -11,6 +11,11 @@ import io.visiona.proxy.ProxyServer;
 import io.visiona.proxy.ProxySettings;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.signing.SigningSettings;
+import io.visiona.tunnel.agent.AgentConfig;
+import io.visiona.tunnel.agent.AgentState;
+import io.visiona.tunnel.agent.EdgeAgent;
+import io.visiona.tunnel.pairing.DeviceIdentity;
+import io.visiona.tunnel.pairing.PairingClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -25,6 +30,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 
 /**
  * A remote-proxy and an api-server on loopback ports, configured for each other as in production:
@@ -126,6 +132,45 @@ final class TwoServers implements AutoCloseable {
                   json == null
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofString(json)));
+    }
+  }
+
+  /**
+   * A box paired by {@code owner} and connected with the Java {@link EdgeAgent}, which splices each
+   * stream to 127.0.0.1:{@code targetPort}; the relay link is up too. Closing stops the agent.
+   */
+  Box pairedJavaBox(Person owner, String name, int targetPort) throws Exception {
+    DeviceIdentity id =
+        new PairingClient(apiBase())
+            .pair(
+                new PairingClient.BoxDescription(name, null, null, null),
+                p -> owner.call("POST", "/api/pairings/" + p.userCode() + "/approve", null));
+    EdgeAgent agent =
+        new EdgeAgent(
+            AgentConfig.builder()
+                .proxyUri(id.tunnelUrl())
+                .credential(id.credential())
+                .target("127.0.0.1", targetPort)
+                .build());
+    agent.start();
+    Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> agent.state() == AgentState.CONNECTED);
+    Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(app.devices().relay()::connected);
+    return new Box(id, agent);
+  }
+
+  /** A paired, connected box. */
+  record Box(DeviceIdentity identity, EdgeAgent agent) implements AutoCloseable {
+    String deviceId() {
+      return identity.deviceId();
+    }
+
+    @Override
+    public void close() {
+      agent.close();
     }
   }
 

@@ -3,11 +3,7 @@ package io.visiona.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.visiona.tunnel.agent.AgentConfig;
-import io.visiona.tunnel.agent.AgentState;
-import io.visiona.tunnel.agent.EdgeAgent;
 import io.visiona.tunnel.pairing.DeviceIdentity;
-import io.visiona.tunnel.pairing.PairingClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -39,21 +35,9 @@ class WebSocketIdleTest {
                 Map.of("http.http-idle-timeout", "PT1S", "devices.access.idle-timeout", "PT4S"));
         TestBox box = new TestBox()) {
       TwoServers.Person owner = servers.person("owner");
-      DeviceIdentity id =
-          new PairingClient(servers.apiBase())
-              .pair(
-                  new PairingClient.BoxDescription("console", null, null, null),
-                  p -> owner.call("POST", "/api/pairings/" + p.userCode() + "/approve", null));
-      try (EdgeAgent agent =
-          new EdgeAgent(
-              AgentConfig.builder()
-                  .proxyUri(id.tunnelUrl())
-                  .credential(id.credential())
-                  .target("127.0.0.1", box.address().getPort())
-                  .build())) {
-        agent.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> agent.state() == AgentState.CONNECTED);
-        await().atMost(Duration.ofSeconds(20)).until(servers.app.devices().relay()::connected);
+      try (TwoServers.Box paired =
+          servers.pairedJavaBox(owner, "console", box.address().getPort())) {
+        DeviceIdentity id = paired.identity();
 
         LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>(10);
         CountDownLatch closed = new CountDownLatch(1);

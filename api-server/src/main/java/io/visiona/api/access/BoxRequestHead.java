@@ -5,7 +5,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.visiona.server.http1.HttpHeader;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -58,7 +57,8 @@ final class BoxRequestHead {
     StringBuilder b = new StringBuilder(512);
     b.append(method).append(' ').append(target.boxTarget()).append(" HTTP/1.1\r\n");
     b.append("Host: localhost\r\n");
-    Set<String> connectionListed = connectionTokens(headers);
+    Set<String> connectionListed =
+        HttpHeader.connectionListed(headers.all(HeaderNames.CONNECTION, List::of));
     for (Header h : headers) {
       String name = h.name();
       if (!forwardable(name, connectionListed)) {
@@ -100,15 +100,5 @@ final class BoxRequestHead {
         && !n.startsWith("sec-fetch-")
         && !n.startsWith("visiona-")
         && HttpHeader.validName(name);
-  }
-
-  private static Set<String> connectionTokens(Headers headers) {
-    Set<String> tokens = new HashSet<>();
-    for (String v : headers.all(HeaderNames.CONNECTION, List::of)) {
-      for (String t : v.split(",")) {
-        tokens.add(t.trim().toLowerCase(Locale.ROOT));
-      }
-    }
-    return tokens;
   }
 }

@@ -5,7 +5,6 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.visiona.server.http1.HttpHeader;
 import io.visiona.server.http1.ResponseHead;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -44,14 +43,12 @@ final class BoxResponseHeaders {
   /** Copies the box's headers that may pass, then sets the policy headers. */
   static void apply(
       ResponseHead head, ServerResponseHeaders out, ContentSecurityPolicies policies) {
-    Set<String> connectionListed = new HashSet<>();
-    head.first("connection")
-        .ifPresent(
-            v -> {
-              for (String t : v.split(",")) {
-                connectionListed.add(t.trim().toLowerCase(Locale.ROOT));
-              }
-            });
+    Set<String> connectionListed =
+        HttpHeader.connectionListed(
+            head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase("connection"))
+                .map(HttpHeader::value)
+                .toList());
     for (HttpHeader h : head.headers()) {
       if (passes(h.name(), connectionListed)) {
         out.add(HeaderValues.create(HeaderNames.create(h.name()), h.value()));

@@ -22,6 +22,23 @@ public record HttpHeader(String name, String value) {
     return HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The header names a message's {@code Connection} values list (lower case): hop-by-hop for this
+   * message too (RFC 9110 §7.6.1).
+   */
+  public static Set<String> connectionListed(Iterable<String> connectionValues) {
+    Set<String> names = new java.util.HashSet<>();
+    for (String v : connectionValues) {
+      for (String token : v.split(",")) {
+        String t = token.trim().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty()) {
+          names.add(t);
+        }
+      }
+    }
+    return names;
+  }
+
   /** RFC 9110 token characters. */
   public static boolean validName(String name) {
     if (name.isEmpty() || name.length() > 256) {
