@@ -1,6 +1,7 @@
 package io.visiona.api;
 
 import io.helidon.webserver.WebServer;
+import io.visiona.api.http.OpenApiDocument;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
 import io.visiona.server.errors.ErrorEnvelope;
@@ -43,6 +44,7 @@ public final class ApiServer {
                         lifecycle.readiness(),
                         listeners.readiness(),
                         app.devices().relay().readiness())))
+            .addFeature(OpenApiDocument.feature(WebServer.DEFAULT_SOCKET_NAME))
             .build();
     listeners
         .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.host())
