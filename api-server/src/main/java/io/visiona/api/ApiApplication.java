@@ -22,6 +22,7 @@ import io.visiona.api.auth.OidcProvider;
 import io.visiona.api.auth.OidcSettings;
 import io.visiona.api.auth.ServiceClient;
 import io.visiona.api.auth.TokenEndpoint;
+import io.visiona.api.console.ConsoleRoutes;
 import io.visiona.api.crypto.SignedCookies;
 import io.visiona.api.device.CredentialRepository;
 import io.visiona.api.device.DeviceCredentials;
@@ -79,6 +80,7 @@ public final class ApiApplication implements AutoCloseable {
   private final BoxRoutes box;
   private final AuditRetention retention;
   private final List<Http1Upgrader> upgraders;
+  private final ConsoleRoutes console = ConsoleRoutes.fromClassPath();
 
   private ApiApplication(
       Database database,
@@ -255,8 +257,8 @@ public final class ApiApplication implements AutoCloseable {
   }
 
   /**
-   * Adds the /api response headers, the CSRF filter, the JSON error handlers and every {@code /api}
-   * route.
+   * Adds the /api response headers, the CSRF filter, the JSON error handlers, every {@code /api}
+   * route and the console's static files.
    */
   public void routing(HttpRouting.Builder routing) {
     routing
@@ -273,6 +275,12 @@ public final class ApiApplication implements AutoCloseable {
             });
     box.applyTo(routing);
     routes.applyTo(routing);
+    console.applyTo(routing);
+  }
+
+  /** The reference console's static files, as routed. */
+  public ConsoleRoutes console() {
+    return console;
   }
 
   /** The routes boxes call ({@code /v1/...}), as registered. */

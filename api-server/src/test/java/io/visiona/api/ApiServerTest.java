@@ -91,7 +91,7 @@ class ApiServerTest {
   // method under /api meets the CSRF check first.)
   @ParameterizedTest
   @CsvSource({
-    "GET, /, 404",
+    "GET, /console/nothing.js, 404",
     "GET, /observe, 404",
     "GET, /nothing/here, 404",
     "TRACE, /, 404",

@@ -1,11 +1,9 @@
 package io.visiona.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.ConsoleMessage;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -14,15 +12,8 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.SameSiteAttribute;
-import io.visiona.tunnel.agent.AgentConfig;
-import io.visiona.tunnel.agent.AgentState;
-import io.visiona.tunnel.agent.EdgeAgent;
-import io.visiona.tunnel.pairing.DeviceIdentity;
-import io.visiona.tunnel.pairing.PairingClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +48,7 @@ class BrowserDeviceAccessTest {
   @TempDir Path dir;
   private Playwright playwright;
   private Browser browser;
-  private World world;
+  private PairedBox world;
   private BrowserContext context;
   private Page page;
   private String test;
@@ -67,23 +58,8 @@ class BrowserDeviceAccessTest {
 
   @BeforeAll
   void launchBrowser() {
-    Path chromium = Path.of(System.getProperty("browser.executable", "/usr/bin/chromium"));
-    assertThat(chromium)
-        .as("chromium, installed by bin/install-test-deps (Debian package chromium)")
-        .isExecutable();
-    // Never download a browser: none can be downloaded here (set in surefire's environment too).
-    playwright =
-        Playwright.create(
-            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(chromium)
-                    .setHeadless(true)
-                    // Tests run as root, where chromium refuses its own sandbox.
-                    .setChromiumSandbox(false));
+    playwright = Chromium.playwright();
+    browser = Chromium.launch(playwright);
   }
 
   @AfterAll
@@ -198,7 +174,7 @@ class BrowserDeviceAccessTest {
   private void start(TestInfo info, Map<String, String> apiOverrides) throws Exception {
     test = info.getTestMethod().orElseThrow().getName();
     consoleErrors.clear();
-    world = new World(dir.resolve(test), apiOverrides);
+    world = new PairedBox(dir.resolve(test), apiOverrides);
     context = browser.newContext();
     String[] cookie = world.person.cookie().split("=", 2);
     // As the api-server's login sets it on plain http (no Secure, no __Host- prefix: a browser
@@ -217,12 +193,12 @@ class BrowserDeviceAccessTest {
   }
 
   /**
-   * Opens the stand-in for the SPA: a document of the api-server's own origin, so that its requests
-   * carry the cookie and count as same-origin. The api-server serves no pages: the browser loads
-   * the person's {@code /api/auth/me}, the SPA's first call, and the console's markup replaces that
-   * document's content. The document stays the one loaded from the api-server's address: a response
-   * made up by the browser itself (Playwright's {@code route.fulfill}) has no address, and
-   * chromium's local network access checks then refuse its WebSocket to a loopback server.
+   * Opens a bare page of the api-server's own origin, so that its requests carry the cookie and
+   * count as same-origin, without the console's policy (which refuses this test's inline markup):
+   * the browser loads the person's {@code /api/auth/me} and this markup replaces that document's
+   * content. The document stays the one loaded from the api-server's address: a response made up by
+   * the browser itself (Playwright's {@code route.fulfill}) has no address, and chromium's local
+   * network access checks then refuse its WebSocket to a loopback server.
    */
   private void openConsole() {
     Response me = page.navigate(world.apiOrigin() + "/api/auth/me");
@@ -265,64 +241,5 @@ class BrowserDeviceAccessTest {
         new Page.ScreenshotOptions()
             .setPath(SCREENSHOTS.resolve(test + "-" + step + ".png"))
             .setFullPage(true));
-  }
-
-  /** The servers, the box, its agent and the person who owns it. */
-  private static final class World implements AutoCloseable {
-    final TwoServers servers;
-    final TestBox box;
-    final TwoServers.Person person;
-    final String deviceId;
-    final EdgeAgent agent;
-
-    World(Path dir, Map<String, String> apiOverrides) throws Exception {
-      Map<String, String> settings = new HashMap<>(apiOverrides);
-      // The browser reaches the api-server over plain http.
-      settings.put("session.insecure-dev-cookies", "true");
-      servers = TwoServers.start(dir, settings);
-      box = new TestBox();
-      EdgeAgent started = null;
-      try {
-        person = servers.person("bea");
-        DeviceIdentity identity =
-            new PairingClient(servers.apiBase())
-                .pair(
-                    new PairingClient.BoxDescription("camera-box", null, null, null),
-                    prompt ->
-                        person.call(
-                            "POST", "/api/pairings/" + prompt.userCode() + "/approve", null));
-        deviceId = identity.deviceId();
-        started =
-            new EdgeAgent(
-                AgentConfig.builder()
-                    .proxyUri(identity.tunnelUrl())
-                    .credential(identity.credential())
-                    .target("127.0.0.1", box.address().getPort())
-                    .build());
-        started.start();
-        EdgeAgent a = started;
-        await().atMost(Duration.ofSeconds(20)).until(() -> a.state() == AgentState.CONNECTED);
-        await().atMost(Duration.ofSeconds(20)).until(servers.app.devices().relay()::connected);
-      } catch (Exception | AssertionError e) {
-        if (started != null) {
-          started.close();
-        }
-        box.close();
-        servers.close();
-        throw e;
-      }
-      agent = started;
-    }
-
-    String apiOrigin() {
-      return "http://127.0.0.1:" + servers.api.port();
-    }
-
-    @Override
-    public void close() {
-      agent.close();
-      box.close();
-      servers.close();
-    }
   }
 }

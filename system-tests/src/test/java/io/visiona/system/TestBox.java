@@ -31,9 +31,9 @@ import javax.imageio.ImageIO;
 
 /**
  * A box's local web API, as the tests' agents reach it: JSON and echo, downloads, camera MJPEG,
- * server-sent events paced by the test, a response that never comes, an endless stream that notices
- * when its reader is gone, a page whose script tries to use the person's session, and a WebSocket
- * echo console.
+ * server-sent events (paced by the test, or all at once), a response that never comes, an endless
+ * stream that notices when its reader is gone, a page whose script tries to use the person's
+ * session, and a WebSocket echo console.
  */
 final class TestBox implements AutoCloseable {
 
@@ -182,9 +182,15 @@ final class TestBox implements AutoCloseable {
 
   /**
    * {@code count} events on stream {@code id}; the next one is sent only after the test saw the
-   * previous one, so events held back anywhere on the way make the test time out.
+   * previous one, so events held back anywhere on the way make the test time out. Without {@code
+   * id} (as a browser's console asks), {@link #UNPACED_EVENTS} events at once, then the stream
+   * stays open until the box stops (an ended stream would make an {@code EventSource} reconnect).
    */
   private void events(ServerRequest req, ServerResponse res) throws Exception {
+    if (req.query().first("id").isEmpty()) {
+      unpacedEvents(res);
+      return;
+    }
     int id = Integer.parseInt(req.query().get("id"));
     int count = Integer.parseInt(req.query().get("count"));
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
@@ -197,6 +203,19 @@ final class TestBox implements AutoCloseable {
           return;
         }
       }
+    }
+  }
+
+  static final int UNPACED_EVENTS = 3;
+
+  private void unpacedEvents(ServerResponse res) throws Exception {
+    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+    try (OutputStream out = res.outputStream()) {
+      for (int i = 0; i < UNPACED_EVENTS; i++) {
+        out.write(("id: " + i + "\ndata: event " + i + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+      stop.await(60, TimeUnit.SECONDS);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.helidon.http.Method;
 import io.visiona.api.access.DeviceHttpPassthrough;
 import io.visiona.api.access.DeviceTarget;
+import io.visiona.api.console.ConsoleRoutes;
 import io.visiona.api.http.ApiRoutes.Access;
 import io.visiona.api.http.ApiRoutes.Route;
 import io.visiona.api.persistence.User;
@@ -12,12 +13,14 @@ import io.visiona.api.session.SessionService;
 import io.visiona.api.testing.ApiHarness;
 import io.visiona.api.testing.MutableClock;
 import io.visiona.api.testing.TestBrowser;
+import io.visiona.server.routes.RouteTable;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Default deny, proven on the live route table: every route registered at run time is walked; each
  * must be classified below, each session route must answer 401 without a session, and each unsafe
- * route must refuse requests that fail the CSRF checks before its handler runs.
+ * route must refuse requests that fail the CSRF checks before its handler runs. The console's
+ * static files are walked too: exactly the reviewed paths, public, GET and HEAD only.
  */
 class RouteSecurityTest {
 
@@ -66,6 +70,25 @@ class RouteSecurityTest {
   /** Box routes: no session; each authenticates the box (device code or credential) itself. */
   static final Set<String> BOX_ROUTES =
       Set.of("POST /v1/pair/start", "POST /v1/pair/token", "POST /v1/device/credential/rotate");
+
+  /**
+   * The console: static files, public because they hold no data (everything personal comes from
+   * {@code /api} with the session); GET and HEAD on exactly these paths.
+   */
+  static final Set<String> CONSOLE_PATHS =
+      Set.of(
+          "/",
+          "/index.html",
+          "/pair",
+          "/console/app.js",
+          "/console/api.js",
+          "/console/dom.js",
+          "/console/app.css",
+          "/console/favicon.svg",
+          "/console/views/account.js",
+          "/console/views/device.js",
+          "/console/views/devices.js",
+          "/console/views/pair.js");
 
   static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
@@ -120,6 +143,31 @@ class RouteSecurityTest {
     assertThat(api.app().boxRoutes().table().routes())
         .extracting(Object::toString)
         .containsExactlyInAnyOrderElementsOf(BOX_ROUTES);
+  }
+
+  @Test
+  void consoleRoutesAreExactlyTheReviewedStaticFilesGetAndHeadOnly() {
+    assertThat(api.app().console().table().routes())
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrderElementsOf(
+            CONSOLE_PATHS.stream().flatMap(p -> Stream.of("GET " + p, "HEAD " + p)).toList());
+  }
+
+  @Test
+  void consoleRoutesArePublicStaticFilesThatNeverTouchTheSession() {
+    for (RouteTable.Route r : api.app().console().table().routes()) {
+      String what = r.toString();
+      for (TestBrowser b : List.of(api.browser(), withSession())) {
+        HttpResponse<String> res = b.send(r.method().text(), r.path(), null, null);
+        assertThat(res.statusCode()).as(what).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-security-policy"))
+            .as(what)
+            .contains(ConsoleRoutes.CONTENT_SECURITY_POLICY);
+        assertThat(res.headers().firstValue("x-content-type-options")).as(what).contains("nosniff");
+        assertThat(res.headers().firstValue("set-cookie")).as(what).isEmpty();
+      }
+    }
+    assertThat(withSession().get("/api/auth/me").statusCode()).isEqualTo(200);
   }
 
   @Test
