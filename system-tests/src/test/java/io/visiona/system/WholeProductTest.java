@@ -163,7 +163,7 @@ class WholeProductTest {
       // Its page: status JSON, the camera, server-sent events, the WebSocket echo.
       page.click(device(id) + " a");
       page.waitForFunction(
-          "() => document.getElementById('status').textContent.includes('\"name\": \"Demo box\"')");
+          "() => document.getElementById('status')?.textContent.includes('\"name\": \"Demo box\"')");
       assertThat(page.textContent("#status")).contains("\"frames_sent\"");
 
       page.click("#camera-form button[type=submit]");
