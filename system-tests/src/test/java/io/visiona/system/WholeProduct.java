@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * The whole product as {@code bin/run} starts it: the development OpenID provider, remote-proxy and
  * the api-server as separate processes from the built jars and classpaths, with the {@code etc/}
  * configuration files and the settings {@code bin/run} passes in the environment; only the ports
- * (free ones), the keys (random) and the data directory (the test's) differ. The demo box is
- * started on demand. Each process's output lands in {@code <logs>/<name>.log}; closing stops every
- * process, the demo box first.
+ * (free ones), the keys (random), the data directory (the test's) and the drain grace periods
+ * (short: nothing is left to drain at the end) differ. The demo box is started on demand. Each
+ * process's output lands in {@code <logs>/<name>.log}; closing stops every process, the demo box
+ * first.
  */
 final class WholeProduct implements AutoCloseable {
 
@@ -54,11 +55,11 @@ final class WholeProduct implements AutoCloseable {
   /** Should the test JVM end without close() (killed by a timeout), no process outlives it. */
   private final Thread reaper = new Thread(this::kill, "whole-product-reaper");
 
-  final int idpPort;
-  final int apiPort;
-  final int apiInternalPort;
-  final int tunnelPort;
-  final int proxyInternalPort;
+  private final int idpPort;
+  private final int apiPort;
+  private final int apiInternalPort;
+  private final int tunnelPort;
+  private final int proxyInternalPort;
 
   private WholeProduct(Path root, Path dir, Path logs, int[] ports) {
     this.root = root;
