@@ -27,9 +27,8 @@ final class EventStream implements Handler {
     long next = System.nanoTime();
     for (long seq = 1; ; seq++) {
       String data = "{\"seq\":" + seq + ",\"time\":" + Json.quote(clock.instant().toString()) + "}";
-      out.write(
-          ("id: " + seq + "\nevent: tick\ndata: " + data + "\n\n")
-              .getBytes(StandardCharsets.UTF_8));
+      // No "event:" field: unnamed events are what EventSource.onmessage (the console) receives.
+      out.write(("id: " + seq + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       next += interval.toNanos();
       long wait = Math.max(0, next - System.nanoTime());

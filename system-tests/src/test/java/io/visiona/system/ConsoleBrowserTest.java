@@ -105,7 +105,7 @@ class ConsoleBrowserTest {
     // The device: status JSON, camera frames, server-sent events, WebSocket echo.
     page.click(device(id) + " a");
     page.waitForFunction(
-        "() => document.getElementById('status').textContent.includes('\"status\": \"ok\"')");
+        "() => document.getElementById('status')?.textContent.includes('\"status\": \"ok\"')");
     assertThat(page.textContent("#status")).contains("\"path\": \"/api/status\"");
     assertThat(page.url()).isEqualTo(world.apiOrigin() + "/#/devices/" + id);
 
@@ -234,7 +234,7 @@ class ConsoleBrowserTest {
     // Signed in, on a device's page; then the session ends elsewhere.
     page.navigate(world.apiOrigin() + devicePage);
     page.waitForFunction(
-        "() => document.getElementById('status').textContent.includes('\"status\": \"ok\"')");
+        "() => document.getElementById('status')?.textContent.includes('\"status\": \"ok\"')");
     assertThat(world.person.call("POST", "/api/auth/logout", null).statusCode()).isEqualTo(200);
     // The login's JSON answer has no icon link: the browser would ask for /favicon.ico.
     page.route("**/favicon.ico", route -> route.fulfill(new Route.FulfillOptions().setStatus(204)));
