@@ -8,6 +8,7 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,16 @@ public record ListenerSettings(
     int maxTcpConnections,
     Duration requestHeadTimeout,
     Duration httpIdleTimeout) {
+
+  /**
+   * {@code SO_RCVBUF} of every listener (inherited by the sockets it accepts). Helidon 4.2 sets 4
+   * KiB when nothing is configured: a window of a few KiB, no window scaling and no kernel
+   * auto-tuning, so bulk uploads into the server crawl in small segments and, with a slow reader,
+   * stall for seconds on TCP retransmission backoff (api-server/BENCHMARKS.md, "Where the time
+   * goes"). The kernel charges only bytes actually queued, and caps the value at {@code
+   * net.core.rmem_max}.
+   */
+  public static final int RECEIVE_BUFFER = 1 << 20;
 
   /** Helidon checks idle connections at most this far apart. */
   private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
@@ -115,6 +126,7 @@ public record ListenerSettings(
     Http1Config http1 =
         Http1Config.builder().addReceiveListener(Http1ListenerChain.of(all)).build();
     listener
+        .putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER)
         .connectionOptions(SocketOptions.builder().tcpNoDelay(tcpNoDelay).build())
         .maxTcpConnections(maxTcpConnections)
         .idleConnectionTimeout(httpIdleTimeout)
