@@ -85,7 +85,13 @@ final class RawHttpClient implements AutoCloseable {
   private InputStream open() throws IOException {
     ResponseHead head = ResponseHead.readFinal(in, MAX_HEAD);
     if (head.status() != 200) {
-      throw new IOException(target.name() + ": status " + head.status());
+      byte[] start = ResponseBodies.open(head, in, false, MAX_HEAD).readNBytes(300);
+      throw new IOException(
+          target.name()
+              + ": status "
+              + head.status()
+              + " "
+              + new String(start, StandardCharsets.UTF_8));
     }
     return ResponseBodies.open(head, in, false, MAX_HEAD);
   }
