@@ -32,12 +32,11 @@ public record ListenerSettings(
     Duration httpIdleTimeout) {
 
   /**
-   * {@code SO_RCVBUF} of every listener (inherited by the sockets it accepts). Helidon 4.2 sets 4
-   * KiB when nothing is configured: a window of a few KiB, no window scaling and no kernel
-   * auto-tuning, so bulk uploads into the server crawl in small segments and, with a slow reader,
-   * stall for seconds on TCP retransmission backoff (api-server/BENCHMARKS.md, "Where the time
-   * goes"). The kernel charges only bytes actually queued, and caps the value at {@code
-   * net.core.rmem_max}.
+   * {@code SO_RCVBUF} of listeners that receive bulk data ({@link #bulkReceiveBuffer}). Helidon 4.2
+   * sets 4 KiB when nothing is configured: a window of a few KiB, no window scaling and no kernel
+   * auto-tuning, so data into the server crawls in small segments and, with a slow reader, stalls
+   * for seconds on TCP retransmission backoff (api-server/BENCHMARKS.md, "Where the time goes").
+   * The kernel charges only bytes actually queued, and caps the value at {@code net.core.rmem_max}.
    */
   public static final int RECEIVE_BUFFER = 1 << 20;
 
@@ -126,7 +125,6 @@ public record ListenerSettings(
     Http1Config http1 =
         Http1Config.builder().addReceiveListener(Http1ListenerChain.of(all)).build();
     listener
-        .putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER)
         .connectionOptions(SocketOptions.builder().tcpNoDelay(tcpNoDelay).build())
         .maxTcpConnections(maxTcpConnections)
         .idleConnectionTimeout(httpIdleTimeout)
@@ -138,6 +136,17 @@ public record ListenerSettings(
       upgraders.forEach(selector::addUpgrader);
       listener.addConnectionSelector(selector.build());
     }
+    return listener;
+  }
+
+  /**
+   * Gives {@code listener} a {@link #RECEIVE_BUFFER} receive buffer instead of Helidon's 4 KiB.
+   * Only for listeners whose clients send bulk data and are never refused mid-body (the agents'
+   * tunnels): a server that answers early (413) and closes with a large unread body queued makes
+   * the kernel reset the connection, and the client may lose the answer.
+   */
+  public static <B extends ListenerConfig.BuilderBase<?, ?>> B bulkReceiveBuffer(B listener) {
+    listener.putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
     return listener;
   }
 

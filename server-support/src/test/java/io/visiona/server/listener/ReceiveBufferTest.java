@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Accepted sockets get a real receive window: a client can have far more than Helidon's default 4
- * KiB in flight towards a handler that has not read yet.
+ * A bulk listener's accepted sockets get a real receive window: a client can have far more than
+ * Helidon's default 4 KiB in flight towards a handler that has not read yet.
  */
 @Timeout(60)
 class ReceiveBufferTest {
@@ -46,7 +46,7 @@ class ReceiveBufferTest {
                           }
                           res.send("done");
                         }));
-    ListenerSettings.publicDefaults(100).applyTo(b);
+    ListenerSettings.bulkReceiveBuffer(ListenerSettings.publicDefaults(100).applyTo(b));
     WebServer server = b.build().start();
     try (SocketChannel client = SocketChannel.open();
         Selector selector = Selector.open()) {
