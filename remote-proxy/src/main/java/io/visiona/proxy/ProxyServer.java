@@ -28,6 +28,7 @@ import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.server.errors.ErrorEnvelope;
 import io.visiona.server.listener.ListenerProbe;
+import io.visiona.server.listener.ListenerSettings;
 import io.visiona.server.routes.RouteTable;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.PublicPaths;
@@ -176,6 +177,8 @@ public final class ProxyServer {
     // The listener's one HTTP/1 configuration; the upgrade learns the client's address from
     // ClientAddresses (failed-check budget per address).
     settings.tunnelListener().applyTo(builder, new ClientAddresses());
+    // Agents' data (box responses, camera streams) arrives here: a real TCP window.
+    ListenerSettings.bulkReceiveBuffer(builder);
     return builder
         .host(settings.tunnelHost())
         .port(settings.tunnelPort())

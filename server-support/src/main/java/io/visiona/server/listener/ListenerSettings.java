@@ -8,6 +8,7 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,15 @@ public record ListenerSettings(
     int maxTcpConnections,
     Duration requestHeadTimeout,
     Duration httpIdleTimeout) {
+
+  /**
+   * {@code SO_RCVBUF} of listeners that receive bulk data ({@link #bulkReceiveBuffer}). Helidon 4.2
+   * sets 4 KiB when nothing is configured: a window of a few KiB, no window scaling and no kernel
+   * auto-tuning, so data into the server crawls in small segments and, with a slow reader, stalls
+   * for seconds on TCP retransmission backoff (api-server/BENCHMARKS.md, "Where the time goes").
+   * The kernel charges only bytes actually queued, and caps the value at {@code net.core.rmem_max}.
+   */
+  public static final int RECEIVE_BUFFER = 1 << 20;
 
   /** Helidon checks idle connections at most this far apart. */
   private static final Duration MAX_IDLE_CHECK_PERIOD = Duration.ofMinutes(1);
@@ -126,6 +136,17 @@ public record ListenerSettings(
       upgraders.forEach(selector::addUpgrader);
       listener.addConnectionSelector(selector.build());
     }
+    return listener;
+  }
+
+  /**
+   * Gives {@code listener} a {@link #RECEIVE_BUFFER} receive buffer instead of Helidon's 4 KiB.
+   * Only for listeners whose clients send bulk data and are never refused mid-body (the agents'
+   * tunnels): a server that answers early (413) and closes with a large unread body queued makes
+   * the kernel reset the connection, and the client may lose the answer.
+   */
+  public static <B extends ListenerConfig.BuilderBase<?, ?>> B bulkReceiveBuffer(B listener) {
+    listener.putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
     return listener;
   }
 
