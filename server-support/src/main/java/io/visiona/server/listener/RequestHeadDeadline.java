@@ -24,7 +24,7 @@ final class RequestHeadDeadline implements Http1ConnectionListener {
   /** One daemon thread for the deadlines of every listener; cancelled ones are removed at once. */
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
-  private static final ThreadLocal<ScheduledFuture<?>> PENDING = new ThreadLocal<>();
+  private static final ThreadLocal<Deadline> PENDING = new ThreadLocal<>();
 
   private final long timeoutNanos;
 
@@ -35,8 +35,9 @@ final class RequestHeadDeadline implements Http1ConnectionListener {
   @Override
   public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
     cancelPending();
-    Thread connection = Thread.currentThread();
-    PENDING.set(DEADLINES.schedule(connection::interrupt, timeoutNanos, TimeUnit.NANOSECONDS));
+    Deadline deadline = new Deadline(Thread.currentThread());
+    deadline.future = DEADLINES.schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
+    PENDING.set(deadline);
   }
 
   @Override
@@ -45,10 +46,41 @@ final class RequestHeadDeadline implements Http1ConnectionListener {
   }
 
   private static void cancelPending() {
-    ScheduledFuture<?> pending = PENDING.get();
+    Deadline pending = PENDING.get();
     if (pending != null) {
-      pending.cancel(false);
+      pending.cancel();
       PENDING.remove();
+    }
+  }
+
+  /**
+   * One request's deadline. Settled once, under its lock: either it interrupts the connection or it
+   * is cancelled, so a deadline whose task is already running cannot interrupt the connection after
+   * its headers have arrived.
+   */
+  private static final class Deadline implements Runnable {
+    private final Thread connection;
+    private volatile ScheduledFuture<?> future;
+    private boolean settled;
+
+    Deadline(Thread connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (!settled) {
+        settled = true;
+        connection.interrupt();
+      }
+    }
+
+    synchronized void cancel() {
+      settled = true;
+      ScheduledFuture<?> f = future;
+      if (f != null) {
+        f.cancel(false);
+      }
     }
   }
 
