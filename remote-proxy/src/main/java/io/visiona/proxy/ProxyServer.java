@@ -212,9 +212,9 @@ public final class ProxyServer {
         .putSocket(
             INTERNAL_SOCKET,
             l ->
-                settings
-                    .internalListener()
-                    .applyTo(l)
+                ListenerSettings.bulkReceiveBuffer(
+                        // The relay link's uploads (browser to box) arrive here.
+                        settings.internalListener().applyTo(l))
                     .host(settings.internalHost())
                     .port(settings.internalPort())
                     .directHandlers(ErrorEnvelope.directHandlers())

@@ -140,10 +140,10 @@ public record ListenerSettings(
   }
 
   /**
-   * Gives {@code listener} a {@link #RECEIVE_BUFFER} receive buffer instead of Helidon's 4 KiB.
-   * Only for listeners whose clients send bulk data and are never refused mid-body (the agents'
-   * tunnels): a server that answers early (413) and closes with a large unread body queued makes
-   * the kernel reset the connection, and the client may lose the answer.
+   * Gives {@code listener} a {@link #RECEIVE_BUFFER} receive buffer instead of Helidon's 4 KiB. For
+   * listeners whose clients send bulk data (agents' tunnels, the relay link). Such a listener must
+   * not answer early and close with a large body unread (the kernel would reset the connection and
+   * the client could lose the answer): the signature filter drains a bounded over-limit body.
    */
   public static <B extends ListenerConfig.BuilderBase<?, ?>> B bulkReceiveBuffer(B listener) {
     listener.putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);

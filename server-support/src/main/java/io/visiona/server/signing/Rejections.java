@@ -71,9 +71,11 @@ final class Rejections {
     };
   }
 
-  static void send(ServerResponse res, RejectReason reason) {
-    if (reason == RejectReason.BODY_TOO_LARGE) {
-      // The rest of the body is unread; closing spares the server draining it.
+  /**
+   * @param close end the connection after the answer (the rest of a body is left unread)
+   */
+  static void send(ServerResponse res, RejectReason reason, boolean close) {
+    if (close) {
       res.header(HeaderNames.CONNECTION, "close");
     }
     if (reason == RejectReason.REPLAY_CACHE_FULL) {

@@ -33,6 +33,9 @@ import java.util.function.Consumer;
  */
 public final class SignatureFilter implements Filter {
 
+  /** Over-limit bodies up to this many times the limit are drained rather than cut off. */
+  static final long DRAIN_FACTOR = 4;
+
   /** 1 MiB: internal requests are small JSON documents. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
@@ -125,7 +128,12 @@ public final class SignatureFilter implements Filter {
     }
     OptionalLong declared = req.headers().contentLength();
     if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
-      refuse(res, prologue, RejectReason.BODY_TOO_LARGE, "declared " + declared.getAsLong());
+      rejections.record(prologue, RejectReason.BODY_TOO_LARGE, "declared " + declared.getAsLong());
+      // A signed sender's body up to DRAIN_FACTOR times the limit is read and dropped by Helidon
+      // after the answer, so the sender gets its 413; closing with it unread would make the kernel
+      // reset the connection and could lose the answer. Larger ones close the connection.
+      boolean drain = declared.getAsLong() <= maxBodyBytes * DRAIN_FACTOR;
+      Rejections.send(res, RejectReason.BODY_TOO_LARGE, !drain);
       return;
     }
     String keyId = ((VerificationResult.Accepted) head).keyId();
@@ -136,6 +144,6 @@ public final class SignatureFilter implements Filter {
   private void refuse(
       ServerResponse res, HttpPrologue prologue, RejectReason reason, String detail) {
     rejections.record(prologue, reason, detail);
-    Rejections.send(res, reason);
+    Rejections.send(res, reason, reason == RejectReason.BODY_TOO_LARGE);
   }
 }
