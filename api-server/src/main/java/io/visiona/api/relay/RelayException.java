@@ -13,7 +13,7 @@ public final class RelayException extends IOException {
     RELAY_UNAVAILABLE,
     /** The proxy has no tunnel for the device. */
     DEVICE_OFFLINE,
-    /** The device's tunnel holds as many streams as the proxy allows. */
+    /** The device's tunnel holds as many streams (or as much window memory) as the proxy allows. */
     TOO_MANY_STREAMS,
     /** The proxy refused for another reason (its code is in the message), or did not answer. */
     RELAY_REFUSED

@@ -175,15 +175,23 @@ public final class RelayLink implements AutoCloseable {
       return stream;
     }
     stream.reset();
+    throw refusal(answer);
+  }
+
+  /** The proxy's refusal of a relay stream ({@code error CODE message}, ADR 0020) as a reason. */
+  static RelayException refusal(String answer) {
     String[] parts = answer.split(" ", 3);
-    if (parts.length >= 2 && parts[0].equals("error") && parts[1].equals("TUNNEL_DISCONNECTED")) {
-      throw new RelayException(RelayException.Reason.DEVICE_OFFLINE, "device is not connected");
-    }
-    if (parts.length >= 2 && parts[0].equals("error") && parts[1].equals("TOO_MANY_STREAMS")) {
-      throw new RelayException(
-          RelayException.Reason.TOO_MANY_STREAMS, "the device's tunnel has no stream free");
-    }
-    throw new RelayException(RelayException.Reason.RELAY_REFUSED, "proxy answered: " + answer);
+    String code = parts.length >= 2 && parts[0].equals("error") ? parts[1] : "";
+    return switch (code) {
+      case "TUNNEL_DISCONNECTED" ->
+          new RelayException(RelayException.Reason.DEVICE_OFFLINE, "device is not connected");
+      // The device's tunnel is at capacity (streams, or the memory their windows take): retry.
+      case "TOO_MANY_STREAMS", "MEMORY_BUDGET_EXHAUSTED" ->
+          new RelayException(
+              RelayException.Reason.TOO_MANY_STREAMS, "the device's tunnel has no stream free");
+      default ->
+          new RelayException(RelayException.Reason.RELAY_REFUSED, "proxy answered: " + answer);
+    };
   }
 
   /** The proxy's one-line answer, read within the open timeout. */
