@@ -62,8 +62,10 @@ public final class DeviceHttpPassthrough {
   }
 
   private void handle(ActiveSession session, ServerRequest req, ServerResponse res) {
+    // The box gets the raw target; the device is the one the router matched, and both agree.
     DeviceTarget target =
         DeviceTarget.of(req.path().rawPath(), rawQuery(req))
+            .filter(t -> t.deviceId().equals(req.path().pathParameters().get("id")))
             .orElseThrow(() -> new ApiError(ErrorCode.NOT_FOUND, "no such API route"));
     DeviceAccessSettings settings = access.settings();
     DeviceAccess.Opened opened = access.open(session.user().id(), target.deviceId());

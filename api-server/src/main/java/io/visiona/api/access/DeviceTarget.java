@@ -32,6 +32,12 @@ public record DeviceTarget(String deviceId, String prefix, String boxTarget) {
     return RAW.matcher(path).matches();
   }
 
+  /** The device a decoded, normalized path is under ({@code /api/devices/{id}/agent...}). */
+  public static Optional<String> routedDevice(String path) {
+    Matcher m = RAW.matcher(path);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   /**
    * The target of a request.
    *

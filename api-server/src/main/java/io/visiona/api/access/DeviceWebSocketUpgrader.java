@@ -94,6 +94,12 @@ public final class DeviceWebSocketUpgrader implements Http1Upgrader {
       return null; // not device access: HTTP routing answers
     }
     DeviceTarget target = maybeTarget.get();
+    // No router runs for an upgrade: the normalized, decoded path must name the same device.
+    if (!DeviceTarget.routedDevice(prologue.uriPath().path())
+        .filter(target.deviceId()::equals)
+        .isPresent()) {
+      throw refusal(new ApiError(ErrorCode.INVALID_DEVICE_PATH, "ambiguous device path"));
+    }
     ActiveSession session =
         sessions.authenticate(headers).orElseThrow(() -> refusal(ApiError.unauthenticated()));
     if (!SameOrigin.check(headers, true)) {

@@ -63,6 +63,13 @@ class DeviceTargetTest {
   }
 
   @Test
+  void theRoutedDeviceComesFromTheDecodedPath() {
+    assertThat(DeviceTarget.routedDevice("/api/devices/d1/agent/x")).hasValue("d1");
+    assertThat(DeviceTarget.routedDevice("/api/devices/d1/agent")).hasValue("d1");
+    assertThat(DeviceTarget.routedDevice("/api/devices/d1/credentials")).isEmpty();
+  }
+
+  @Test
   void matchesTellsDeviceAccessPathsApart() {
     assertThat(DeviceTarget.matches("/api/devices/d/agent")).isTrue();
     assertThat(DeviceTarget.matches("/api/devices/d/agent/x/y")).isTrue();
