@@ -30,6 +30,7 @@ import io.visiona.api.device.DeviceRepository;
 import io.visiona.api.device.DeviceRoutes;
 import io.visiona.api.http.ApiResponseHeaders;
 import io.visiona.api.http.ApiRoutes;
+import io.visiona.api.http.BodyLimitFilter;
 import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.http.BoxRoutes;
 import io.visiona.api.http.CookieWriter;
@@ -80,6 +81,7 @@ public final class ApiApplication implements AutoCloseable {
   private final BoxRoutes box;
   private final AuditRetention retention;
   private final List<Http1Upgrader> upgraders;
+  private final long maxPayloadSize;
   private final ConsoleRoutes console = ConsoleRoutes.fromClassPath();
 
   private ApiApplication(
@@ -92,8 +94,10 @@ public final class ApiApplication implements AutoCloseable {
       Devices devices,
       SignatureFilter internalSignatures,
       AuditRetention retention,
-      List<Http1Upgrader> upgraders) {
+      List<Http1Upgrader> upgraders,
+      long maxPayloadSize) {
     this.upgraders = upgraders;
+    this.maxPayloadSize = maxPayloadSize;
     this.box = box;
     this.retention = retention;
     this.database = database;
@@ -218,7 +222,7 @@ public final class ApiApplication implements AutoCloseable {
       new AuditRoutes(audit).register(routes);
       DeviceAccess access =
           new DeviceAccess(devices.devices(), devices.relay(), settings.deviceAccess());
-      new DeviceHttpPassthrough(access, clientAddress).register(routes);
+      new DeviceHttpPassthrough(access, clientAddress, settings.maxPayloadSize()).register(routes);
       List<Http1Upgrader> upgraders =
           DeviceWebSocketUpgrader.create(access, authenticator, clients);
       SignatureFilter internalSignatures =
@@ -249,7 +253,8 @@ public final class ApiApplication implements AutoCloseable {
           devices,
           internalSignatures,
           retention,
-          upgraders);
+          upgraders,
+          settings.maxPayloadSize());
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -263,6 +268,7 @@ public final class ApiApplication implements AutoCloseable {
   public void routing(HttpRouting.Builder routing) {
     routing
         .addFilter(new ApiResponseHeaders())
+        .addFilter(new BodyLimitFilter(maxPayloadSize))
         .addFilter(new CsrfFilter())
         .error(ApiError.class, (req, res, e) -> ErrorEnvelope.send(res, e))
         // Helidon's own refusals (no route: 404, bad request line, ...) keep their status.

@@ -1,6 +1,7 @@
 package io.visiona.api;
 
 import io.helidon.webserver.WebServer;
+import io.visiona.api.http.BodyLimitFilter;
 import io.visiona.api.http.OpenApiDocument;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.Observability;
@@ -23,7 +24,8 @@ public final class ApiServer {
             .applyTo(WebServer.builder(), app.upgraders())
             .host(settings.host())
             .port(settings.port())
-            .maxPayloadSize(settings.maxPayloadSize())
+            // BodyLimitFilter answers over-limit bodies it can see; this bounds what it drains.
+            .maxPayloadSize(settings.maxPayloadSize() * BodyLimitFilter.HARD_LIMIT_FACTOR)
             .shutdownHook(false)
             .directHandlers(ErrorEnvelope.directHandlers())
             .routing(app::routing)

@@ -48,10 +48,17 @@ public final class DeviceHttpPassthrough {
 
   private final DeviceAccess access;
   private final Function<ServerRequest, String> clientAddress;
+  private final long maxRequestBody;
 
-  public DeviceHttpPassthrough(DeviceAccess access, Function<ServerRequest, String> clientAddress) {
+  /**
+   * @param maxRequestBody {@code api.http.max-payload-size}: a body without a length is counted
+   *     against it as it streams
+   */
+  public DeviceHttpPassthrough(
+      DeviceAccess access, Function<ServerRequest, String> clientAddress, long maxRequestBody) {
     this.access = access;
     this.clientAddress = clientAddress;
+    this.maxRequestBody = maxRequestBody;
   }
 
   public void register(ApiRoutes api) {
@@ -144,8 +151,9 @@ public final class DeviceHttpPassthrough {
    * The browser's body onto the stream. Helidon's own refusals while reading it (a body over {@code
    * api.http.max-payload-size}) pass through as they are.
    */
-  private static void copyRequestBody(ServerRequest req, OutputStream out) throws IOException {
+  private void copyRequestBody(ServerRequest req, OutputStream out) throws IOException {
     byte[] buf = new byte[COPY_BUFFER];
+    long total = 0;
     InputStream body = req.content().inputStream();
     while (true) {
       int n;
@@ -156,6 +164,12 @@ public final class DeviceHttpPassthrough {
       }
       if (n < 0) {
         return;
+      }
+      total += n;
+      if (total > maxRequestBody) {
+        // Before any answer: the stream is reset by the caller and the browser gets the 413.
+        throw new ApiError(
+            ErrorCode.BODY_TOO_LARGE, "request body over " + maxRequestBody + " bytes");
       }
       out.write(buf, 0, n);
     }
