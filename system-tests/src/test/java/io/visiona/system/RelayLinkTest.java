@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.visiona.api.relay.RelayException;
-import io.visiona.api.relay.RelayLink;
+import io.visiona.api.relay.RelayLinks;
 import io.visiona.tunnel.Stream;
 import io.visiona.tunnel.agent.AgentConfig;
 import io.visiona.tunnel.agent.AgentState;
@@ -74,7 +74,7 @@ class RelayLinkTest {
     servers.close();
   }
 
-  private RelayLink relay() {
+  private RelayLinks relay() {
     return servers.app.devices().relay();
   }
 
@@ -139,21 +139,29 @@ class RelayLinkTest {
   }
 
   @Test
-  void withoutAProxyTheApiServerStartsAndDeviceAccessIsUnavailable(@TempDir Path other)
-      throws Exception {
-    try (TwoServers lonely =
-        TwoServers.start(other, Map.of("relay.link-url", "ws://127.0.0.1:1/internal/link"))) {
-      RelayLink link = lonely.app.devices().relay();
-      assertThatThrownBy(() -> link.open("any"))
+  void withAnUnreachableReplicaTheApiServerStartsAndReadinessShowsTheLinkDown(
+      @TempDir Path other) throws Exception {
+    try (TwoServers lonely = TwoServers.start(other, Map.of())) {
+      // A replica that registered and then became unreachable.
+      lonely
+          .app
+          .devices()
+          .presence()
+          .heartbeat("unreachable", "boot", java.net.URI.create("http://127.0.0.1:1"), 0);
+      RelayLinks links = lonely.app.devices().relay();
+      links.refresh();
+      assertThat(links.links()).containsKey("unreachable");
+      assertThat(links.connected("unreachable")).isFalse();
+      assertThatThrownBy(() -> links.open("any"))
           .isInstanceOfSatisfying(
               RelayException.class,
-              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.RELAY_UNAVAILABLE));
+              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.DEVICE_OFFLINE));
       var ready =
           TwoServers.send(
               java.net.http.HttpRequest.newBuilder(
                   lonely.apiBase().resolve("/observe/health/ready")));
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("relay-link");
+      assertThat(ready.body()).contains("relay-links").contains("replica unreachable");
     }
   }
 }
