@@ -139,8 +139,8 @@ class RelayLinkTest {
   }
 
   @Test
-  void withAnUnreachableReplicaTheApiServerStartsAndReadinessShowsTheLinkDown(
-      @TempDir Path other) throws Exception {
+  void withAnUnreachableReplicaTheApiServerStartsAndReadinessShowsTheLinkDown(@TempDir Path other)
+      throws Exception {
     try (TwoServers lonely = TwoServers.start(other, Map.of())) {
       // A replica that registered and then became unreachable.
       lonely
