@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.visiona.api.relay.RelayException;
-import io.visiona.api.relay.RelayLink;
+import io.visiona.api.relay.RelayLinks;
 import io.visiona.tunnel.Stream;
 import io.visiona.tunnel.agent.AgentConfig;
 import io.visiona.tunnel.agent.AgentState;
@@ -21,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +73,7 @@ class RelayLinkTest {
     servers.close();
   }
 
-  private RelayLink relay() {
+  private RelayLinks relay() {
     return servers.app.devices().relay();
   }
 
@@ -141,19 +140,20 @@ class RelayLinkTest {
   @Test
   void withoutAProxyTheApiServerStartsAndDeviceAccessIsUnavailable(@TempDir Path other)
       throws Exception {
-    try (TwoServers lonely =
-        TwoServers.start(other, Map.of("relay.link-url", "ws://127.0.0.1:1/internal/link"))) {
-      RelayLink link = lonely.app.devices().relay();
+    try (TwoServers lonely = TwoServers.start(other)) {
+      // No proxy: no replica heartbeats, no presence, no relay link.
+      lonely.proxy.stop();
+      RelayLinks link = lonely.app.devices().relay();
       assertThatThrownBy(() -> link.open("any"))
           .isInstanceOfSatisfying(
               RelayException.class,
-              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.RELAY_UNAVAILABLE));
+              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.DEVICE_OFFLINE));
       var ready =
           TwoServers.send(
               java.net.http.HttpRequest.newBuilder(
                   lonely.apiBase().resolve("/observe/health/ready")));
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("relay-link");
+      assertThat(ready.body()).contains("relay-links");
     }
   }
 }

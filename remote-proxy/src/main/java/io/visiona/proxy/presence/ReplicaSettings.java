@@ -21,9 +21,17 @@ public record ReplicaSettings(String id, URI internalUrl) {
           "proxy.replica.id must be 1-64 characters of A-Z a-z 0-9 . _ -, got: " + id);
     }
     String scheme = internalUrl.getScheme();
-    if (!("http".equals(scheme) || "https".equals(scheme)) || internalUrl.getHost() == null) {
+    // As the api-server takes it in a heartbeat.
+    if (!("http".equals(scheme) || "https".equals(scheme))
+        || internalUrl.getHost() == null
+        || internalUrl.getRawQuery() != null
+        || internalUrl.getRawFragment() != null
+        || internalUrl.getRawUserInfo() != null
+        || internalUrl.toString().length() > 512) {
       throw new IllegalArgumentException(
-          "proxy.replica.internal-url must be an http(s) URL with a host, got: " + internalUrl);
+          "proxy.replica.internal-url must be an http(s) URL with a host, without query, fragment"
+              + " or user, at most 512 characters, got: "
+              + internalUrl);
     }
   }
 
