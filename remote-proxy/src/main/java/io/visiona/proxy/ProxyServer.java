@@ -177,6 +177,12 @@ public final class ProxyServer {
             settings.auth().refusalCacheTtl(),
             settings.auth().refusalCacheMaxEntries(),
             Clock.systemUTC());
+    if (signing.isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "no signing keys: presence is not reported, api-servers cannot see this replica");
+      return create(settings, lifecycle, cached, internalVerifier);
+    }
     return create(settings, lifecycle, cached, internalVerifier, apiServer);
   }
 

@@ -183,13 +183,14 @@ public final class PresenceReporter implements TunnelListener, AutoCloseable {
   private void run() {
     while (!stopped()) {
       boolean finalFlush = flushingNow();
+      if (finalFlush && queue.size() == 0 && !queue.resyncPending() && !snapshotDue) {
+        // Nothing left to tell; a heartbeat would only extend a lease about to lapse anyway.
+        return;
+      }
       try {
         cycle();
         failures = 0;
         if (finalFlush) {
-          if (queue.size() == 0 && !queue.resyncPending()) {
-            return;
-          }
           continue;
         }
         awaitNanos(

@@ -240,4 +240,24 @@ class PresenceReporterTest {
                         .get()))
         .isLessThan(api.calls().indexOf(firstAccepted));
   }
+
+  @Test
+  void aDrainWithNothingPendingDoesNotWaitForAnUnreachableApiServer() {
+    api.close();
+    PresenceReporter r = reporter(fast()).start();
+    long start = System.nanoTime();
+    r.flushAndStop(Duration.ofSeconds(30));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aDrainWithEventsPendingGivesUpAtItsBound() {
+    api.eventsAnswer(503, StandInPresenceApi.unavailable());
+    PresenceReporter r = reporter(fast()).start();
+    r.connected(tunnel("box-1", "c-1"));
+    long start = System.nanoTime();
+    r.flushAndStop(Duration.ofMillis(500));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    assertThat(r.pending()).isEqualTo(1);
+  }
 }
