@@ -21,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +113,8 @@ class RelayLinkTest {
                           "http://127.0.0.1:" + servers.api.port("internal") + "/observe/metrics")))
               .body();
       assertThat(metrics)
-          .contains("api_relay_link_up{scope=\"application\",} 1.0")
+          // One link per proxy replica, tagged with its id (proxy.replica.id, proxy-1 by default).
+          .contains("api_relay_link_up{replica=\"proxy-1\",scope=\"application\",} 1.0")
           .contains("api_relay_link_connects_total");
       assertThat(relay().bytes(true)).isGreaterThanOrEqualTo(message.length);
     }

@@ -72,6 +72,9 @@ final class TwoServers implements AutoCloseable {
     // it there, with no proxy address in the api-server's settings.
     p.put("proxy.replica.id", "proxy-1");
     p.put("proxy.replica.internal-url", "http://127.0.0.1:" + proxyInternal);
+    p.put("proxy.presence.report-interval", "PT0.1S");
+    p.put("proxy.presence.heartbeat-interval", "PT1S");
+    p.put("proxy.presence.max-backoff", "PT0.5S");
     p.put("proxy.drain.grace-period", "PT1S");
     p.put("proxy.auth.api-server-url", "http://127.0.0.1:" + apiInternal);
     p.put("proxy.signing.keys.api-to-proxy", apiToProxy);
