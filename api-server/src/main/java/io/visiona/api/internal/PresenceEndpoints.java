@@ -41,7 +41,14 @@ public final class PresenceEndpoints implements HttpService {
   public static final int MAX_BODY = 4 << 20;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * As remote-proxy accepts device ids (its {@code DeviceIds}): an id this server never issued is
+   * an unknown device (its connection comes back in {@code close}), not a reason to refuse the
+   * batch.
+   */
+  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
   private static final int MAX_URL = 512;
 
   private final PresenceService presence;
@@ -145,7 +152,7 @@ public final class PresenceEndpoints implements HttpService {
     if (o.get(field) instanceof JsonString s && p.matcher(s.getString()).matches()) {
       return s.getString();
     }
-    throw ApiError.badRequest(where + field + " must be 1-64 characters of A-Z a-z 0-9 . _ -");
+    throw ApiError.badRequest(where + field + " must match " + p.pattern());
   }
 
   private static long number(JsonObject o, String field) {

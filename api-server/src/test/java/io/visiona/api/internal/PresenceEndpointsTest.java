@@ -232,6 +232,35 @@ class PresenceEndpointsTest {
   }
 
   @Test
+  void anIdThisServerNeverIssuedIsAnUnknownDeviceNotABadBatch() throws Exception {
+    String device = pairedDevice();
+    heartbeat("p1", "boot-1", oldReplicaUrl());
+    String foreign = "site:7@" + "x".repeat(100); // what remote-proxy accepts as a device id
+    HttpResponse<String> r =
+        events(
+            "p1",
+            "boot-1",
+            Json.createArrayBuilder()
+                .add(
+                    Json.createObjectBuilder()
+                        .add("type", "connect")
+                        .add("device", foreign)
+                        .add("connection", "c-1")
+                        .add("at", clock.millis()))
+                .add(
+                    Json.createObjectBuilder()
+                        .add("type", "connect")
+                        .add("device", device)
+                        .add("connection", "c-2")
+                        .add("at", clock.millis())));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).getJsonArray("close").getJsonObject(0).getString("device"))
+        .isEqualTo(foreign);
+    assertThat(json(r).getJsonArray("close")).hasSize(1);
+    assertThat(asOwner("GET", "/api/devices/" + device).body()).contains("\"online\"");
+  }
+
+  @Test
   void eventsOfAnOldBootAre409StaleBoot() throws Exception {
     String device = pairedDevice();
     heartbeat("p1", "boot-1", oldReplicaUrl());
