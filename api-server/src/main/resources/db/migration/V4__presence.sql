@@ -20,7 +20,11 @@ CREATE TABLE device_presence (
     boot          VARCHAR(64) NOT NULL,
     connection_id VARCHAR(64) NOT NULL,
     connected_at  BIGINT      NOT NULL,       -- the proxy's clock
-    epoch         BIGINT      NOT NULL,       -- +1 for every accepted connect of the device
+    epoch         BIGINT      NOT NULL,       -- devices.presence_epoch when this connect was accepted
     updated_at    BIGINT      NOT NULL
 );
 CREATE INDEX device_presence_replica ON device_presence (replica_id, boot);
+
+-- The device's connection epoch: +1 for every accepted connect, never restarting while the device
+-- exists (a disconnect deletes its device_presence row, not this).
+ALTER TABLE devices ADD COLUMN presence_epoch BIGINT DEFAULT 0 NOT NULL;

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,21 +128,22 @@ public final class PresenceRepository {
     if (current.isEmpty() || !current.get().equals(boot)) {
       throw new StaleBootRuntime();
     }
-    Set<String> known = new HashSet<>();
+    // Known devices and their last epoch, locked in id order (no lock cycles between replicas).
+    Map<String, Long> epochs = new HashMap<>();
     Set<String> sorted = new TreeSet<>();
     events.forEach(e -> sorted.add(e.device()));
     for (String device : sorted) {
-      h.createQuery("SELECT id FROM devices WHERE id = :id FOR UPDATE")
+      h.createQuery("SELECT presence_epoch FROM devices WHERE id = :id FOR UPDATE")
           .bind("id", device)
-          .mapTo(String.class)
+          .mapTo(Long.class)
           .findOne()
-          .ifPresent(known::add);
+          .ifPresent(epoch -> epochs.put(device, epoch));
     }
     Map<String, Optional<Replica>> replicas = new HashMap<>();
     List<Closing> close = new ArrayList<>();
     List<Fence> fences = new ArrayList<>();
     for (PresenceEvent e : events) {
-      if (!known.contains(e.device())) {
+      if (!epochs.containsKey(e.device())) {
         if (e.type() == PresenceEvent.Type.CONNECT) {
           close.add(new Closing(e.device(), e.connection()));
         }
@@ -170,12 +170,13 @@ public final class PresenceRepository {
       if (row.isEmpty()) {
         h.createUpdate(
                 "INSERT INTO device_presence (device_id, replica_id, boot, connection_id,"
-                    + " connected_at, epoch, updated_at) VALUES (:d, :r, :b, :c, :at, 1, :now)")
+                    + " connected_at, epoch, updated_at) VALUES (:d, :r, :b, :c, :at, :epoch, :now)")
             .bind("d", e.device())
             .bind("r", replica)
             .bind("b", boot)
             .bind("c", e.connection())
             .bind("at", e.at())
+            .bind("epoch", nextEpoch(h, e.device(), epochs))
             .bind("now", now)
             .execute();
         continue;
@@ -194,12 +195,13 @@ public final class PresenceRepository {
       }
       h.createUpdate(
               "UPDATE device_presence SET replica_id = :r, boot = :b, connection_id = :c,"
-                  + " connected_at = :at, epoch = epoch + 1, updated_at = :now WHERE device_id = :d")
+                  + " connected_at = :at, epoch = :epoch, updated_at = :now WHERE device_id = :d")
           .bind("d", e.device())
           .bind("r", replica)
           .bind("b", boot)
           .bind("c", e.connection())
           .bind("at", e.at())
+          .bind("epoch", nextEpoch(h, e.device(), epochs))
           .bind("now", now)
           .execute();
       if (oldLive && !sameReplica) {
@@ -208,6 +210,20 @@ public final class PresenceRepository {
       }
     }
     return new Applied(List.copyOf(close), List.copyOf(fences));
+  }
+
+  /**
+   * The device's epoch for a connect just accepted: one more than any before it. It is kept on the
+   * device's row, so it never restarts while the device exists (a disconnect deletes only the
+   * presence row).
+   */
+  private static long nextEpoch(Handle h, String device, Map<String, Long> epochs) {
+    long epoch = epochs.merge(device, 1L, Long::sum);
+    h.createUpdate("UPDATE devices SET presence_epoch = :epoch WHERE id = :d")
+        .bind("epoch", epoch)
+        .bind("d", device)
+        .execute();
+    return epoch;
   }
 
   /** Newest wins: connected-at, then the larger replica id, then the larger connection id. */

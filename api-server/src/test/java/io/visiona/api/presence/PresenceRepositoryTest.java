@@ -144,6 +144,9 @@ class PresenceRepositoryTest {
       assertThat(liveOn(d)).isEqualTo("p2/c-2");
       apply("p2", "b2", disconnect(d, "c-2"));
       assertThat(liveOn(d)).isNull();
+      // The epoch goes on from where it was: three connects were accepted before this one.
+      apply("p1", "b1", connect(d, "c-3", 400));
+      assertThat(presence.live(d, now).orElseThrow().epoch()).isEqualTo(4);
     }
   }
 
