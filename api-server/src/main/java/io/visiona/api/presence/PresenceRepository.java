@@ -51,7 +51,12 @@ public final class PresenceRepository {
   public record Applied(List<Closing> close, List<Fence> fences) {}
 
   private record Row(
-      String replicaId, String boot, String connectionId, long connectedAt, long epoch) {}
+      String replicaId, String boot, String connectionId, long connectedAt, long epoch) {
+
+    boolean names(String replica, String boot, String connection) {
+      return replicaId.equals(replica) && this.boot.equals(boot) && connectionId.equals(connection);
+    }
+  }
 
   /** Transient failures (a concurrent insert, a deadlock victim) are retried this often. */
   private static final int ATTEMPTS = 4;
@@ -129,16 +134,15 @@ public final class PresenceRepository {
       throw new StaleBootRuntime();
     }
     // Known devices and their last epoch, locked in id order (no lock cycles between replicas).
+    // One statement: the rows are locked as the sort hands them out.
     Map<String, Long> epochs = new HashMap<>();
-    Set<String> sorted = new TreeSet<>();
-    events.forEach(e -> sorted.add(e.device()));
-    for (String device : sorted) {
-      h.createQuery("SELECT presence_epoch FROM devices WHERE id = :id FOR UPDATE")
-          .bind("id", device)
-          .mapTo(Long.class)
-          .findOne()
-          .ifPresent(epoch -> epochs.put(device, epoch));
-    }
+    Set<String> devices = new TreeSet<>();
+    events.forEach(e -> devices.add(e.device()));
+    h.createQuery(
+            "SELECT id, presence_epoch FROM devices WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+        .bindList("ids", List.copyOf(devices))
+        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("presence_epoch")))
+        .forEach(entry -> epochs.put(entry.getKey(), entry.getValue()));
     Map<String, Optional<Replica>> replicas = new HashMap<>();
     List<Closing> close = new ArrayList<>();
     List<Fence> fences = new ArrayList<>();
@@ -149,17 +153,9 @@ public final class PresenceRepository {
         }
         continue;
       }
-      if (e.type() == PresenceEvent.Type.DISCONNECT) {
-        h.createUpdate(
-                "DELETE FROM device_presence WHERE device_id = :d AND replica_id = :r"
-                    + " AND boot = :b AND connection_id = :c")
-            .bind("d", e.device())
-            .bind("r", replica)
-            .bind("b", boot)
-            .bind("c", e.connection())
-            .execute();
-        continue;
-      }
+      // Looked up and deleted by the primary key alone: with all four columns in the WHERE clause
+      // PostgreSQL, before its statistics catch up, scans the (replica, boot) index instead, every
+      // row of the replica for each event.
       Optional<Row> row =
           h.createQuery(
                   "SELECT replica_id, boot, connection_id, connected_at, epoch"
@@ -167,6 +163,14 @@ public final class PresenceRepository {
               .bind("d", e.device())
               .map(PresenceRepository::mapRow)
               .findOne();
+      if (e.type() == PresenceEvent.Type.DISCONNECT) {
+        if (row.isPresent() && row.get().names(replica, boot, e.connection())) {
+          h.createUpdate("DELETE FROM device_presence WHERE device_id = :d")
+              .bind("d", e.device())
+              .execute();
+        }
+        continue;
+      }
       if (row.isEmpty()) {
         h.createUpdate(
                 "INSERT INTO device_presence (device_id, replica_id, boot, connection_id,"
@@ -183,7 +187,7 @@ public final class PresenceRepository {
       }
       Row old = row.get();
       boolean sameReplica = old.replicaId().equals(replica) && old.boot().equals(boot);
-      if (sameReplica && old.connectionId().equals(e.connection())) {
+      if (old.names(replica, boot, e.connection())) {
         continue; // a retried connect: already accepted
       }
       Optional<Replica> holder = replicas.computeIfAbsent(old.replicaId(), id -> replica(h, id));
@@ -254,8 +258,7 @@ public final class PresenceRepository {
     Map<String, Live> byDevice = new HashMap<>();
     jdbi.useHandle(
         h ->
-            h.createQuery(
-                    LIVE + " AND p.device_id IN (SELECT id FROM devices WHERE owner_id = :owner)")
+            h.createQuery(LIVE_FOR_OWNER)
                 .bind("owner", owner)
                 .bind("now", now)
                 .map(PresenceRepository::mapLive)
@@ -288,6 +291,13 @@ public final class PresenceRepository {
           + " FROM device_presence p JOIN proxy_replicas r"
           + " ON r.id = p.replica_id AND r.boot = p.boot"
           + " WHERE r.lease_expires_at > :now";
+
+  /** From the owner's devices (their index) to their presence rows (primary key). */
+  private static final String LIVE_FOR_OWNER =
+      "SELECT p.device_id, p.replica_id, r.internal_url, p.connection_id, p.connected_at, p.epoch"
+          + " FROM devices d JOIN device_presence p ON p.device_id = d.id"
+          + " JOIN proxy_replicas r ON r.id = p.replica_id AND r.boot = p.boot"
+          + " WHERE d.owner_id = :owner AND r.lease_expires_at > :now";
 
   private static Replica mapReplica(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Replica(
