@@ -258,7 +258,8 @@ public final class PresenceRepository {
     Map<String, Live> byDevice = new HashMap<>();
     jdbi.useHandle(
         h ->
-            h.createQuery(LIVE_FOR_OWNER)
+            h.createQuery(
+                    LIVE + " AND p.device_id IN (SELECT id FROM devices WHERE owner_id = :owner)")
                 .bind("owner", owner)
                 .bind("now", now)
                 .map(PresenceRepository::mapLive)
@@ -291,13 +292,6 @@ public final class PresenceRepository {
           + " FROM device_presence p JOIN proxy_replicas r"
           + " ON r.id = p.replica_id AND r.boot = p.boot"
           + " WHERE r.lease_expires_at > :now";
-
-  /** From the owner's devices (their index) to their presence rows (primary key). */
-  private static final String LIVE_FOR_OWNER =
-      "SELECT p.device_id, p.replica_id, r.internal_url, p.connection_id, p.connected_at, p.epoch"
-          + " FROM devices d JOIN device_presence p ON p.device_id = d.id"
-          + " JOIN proxy_replicas r ON r.id = p.replica_id AND r.boot = p.boot"
-          + " WHERE d.owner_id = :owner AND r.lease_expires_at > :now";
 
   private static Replica mapReplica(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Replica(
