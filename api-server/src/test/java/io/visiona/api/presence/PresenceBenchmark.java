@@ -38,6 +38,7 @@ public final class PresenceBenchmark {
 
   private final int devices;
   private final int runs;
+  private final List<String> sizes = new ArrayList<>();
 
   private PresenceBenchmark(int devices, int runs) {
     this.devices = devices;
@@ -60,6 +61,7 @@ public final class PresenceBenchmark {
     for (Kind kind : Kind.values()) {
       bench.run(kind);
     }
+    bench.sizes.forEach(System.out::println);
     System.exit(0); // the embedded PostgreSQL stops in its shutdown hook
   }
 
@@ -113,6 +115,9 @@ public final class PresenceBenchmark {
       // Fresh tables have no planner statistics (as right after a deployment); then as usual.
       db.jdbi().useHandle(h -> h.execute("ANALYZE"));
       double analyzed = listingMicros(presence, owner, now);
+      if (kind == Kind.POSTGRES) {
+        sizes.add(tableSizes(db, ids.size()));
+      }
       System.out.printf(
           "| %s | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %,.0f | %,.0f |%n",
           kind,
@@ -129,6 +134,24 @@ public final class PresenceBenchmark {
     } finally {
       deleteQuietly(dir);
     }
+  }
+
+  /** PostgreSQL's bytes per device (heap, indexes, TOAST) with every device's presence row. */
+  private static String tableSizes(Database db, int rows) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              StringBuilder line =
+                  new StringBuilder("\nPostgreSQL bytes per device, indexes included:");
+              for (String table : List.of("devices", "device_presence")) {
+                long bytes =
+                    h.createQuery("SELECT pg_total_relation_size('" + table + "')")
+                        .mapTo(Long.class)
+                        .one();
+                line.append(String.format(" %s %d", table, bytes / rows));
+              }
+              return line.toString();
+            });
   }
 
   private static PresenceEvent connect(List<String> ids, int i, long at) {
