@@ -141,7 +141,7 @@ class RelayLinkTest {
   @Test
   void withAnUnreachableReplicaTheApiServerStartsAndReadinessShowsTheLinkDown(@TempDir Path other)
       throws Exception {
-    try (TwoServers lonely = TwoServers.start(other, Map.of())) {
+    try (TwoServers lonely = TwoServers.start(other)) {
       // A replica that registered and then became unreachable.
       lonely
           .app
