@@ -1,6 +1,7 @@
 package io.visiona.api.relay;
 
 import io.helidon.config.Config;
+import io.visiona.tunnel.WebSocketClient;
 import java.net.URI;
 import java.time.Duration;
 
@@ -11,9 +12,15 @@ import java.time.Duration;
  * @param connectTimeout longest WebSocket handshake
  * @param openTimeout longest wait for the proxy's answer to a new relay stream
  * @param maxBackoff longest wait between two attempts to reconnect the link
+ * @param webSocketClient the WebSocket client that carries the link ({@code blocking}, the default,
+ *     or {@code jdk}; ADR 0002)
  */
 public record RelaySettings(
-    URI linkUrl, Duration connectTimeout, Duration openTimeout, Duration maxBackoff) {
+    URI linkUrl,
+    Duration connectTimeout,
+    Duration openTimeout,
+    Duration maxBackoff,
+    WebSocketClient webSocketClient) {
 
   public RelaySettings {
     for (Duration d : new Duration[] {connectTimeout, openTimeout, maxBackoff}) {
@@ -24,6 +31,9 @@ public record RelaySettings(
     if (!"ws".equals(linkUrl.getScheme()) && !"wss".equals(linkUrl.getScheme())) {
       throw new IllegalArgumentException("api.relay.link-url must be ws:// or wss://: " + linkUrl);
     }
+    if (webSocketClient == null) {
+      throw new IllegalArgumentException("api.relay.websocket-client must be blocking or jdk");
+    }
   }
 
   public static RelaySettings from(Config c) {
@@ -31,6 +41,10 @@ public record RelaySettings(
         c.get("link-url").as(URI.class).orElse(URI.create("ws://127.0.0.1:3801/internal/link")),
         c.get("connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
         c.get("open-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
-        c.get("max-backoff").as(Duration.class).orElse(Duration.ofSeconds(30)));
+        c.get("max-backoff").as(Duration.class).orElse(Duration.ofSeconds(30)),
+        c.get("websocket-client")
+            .asString()
+            .map(WebSocketClient::parse)
+            .orElse(WebSocketClient.DEFAULT));
   }
 }
