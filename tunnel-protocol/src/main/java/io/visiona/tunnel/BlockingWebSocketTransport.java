@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -196,7 +197,7 @@ public final class BlockingWebSocketTransport implements Transport {
         transport.writeWatch.cancel(false);
       }
       closeQuietly(socket);
-      if (timedOut.get()) {
+      if (timedOut.get() || e instanceof SocketTimeoutException) {
         throw new IOException(
             "WebSocket connect to " + uri + " timed out after " + connectTimeout, e);
       }
