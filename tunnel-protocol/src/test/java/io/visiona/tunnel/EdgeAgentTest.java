@@ -33,6 +33,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Java edge agent against a real WebSocket server with a server-side session standing in for
@@ -258,8 +260,11 @@ class EdgeAgentTest {
     }
   }
 
-  @Test
-  void rejectedCredentialBacksOffToTheMaximumAndIsNeverLogged() throws Exception {
+  /** With either WebSocket client: both report the refused upgrade's status alike. */
+  @ParameterizedTest(name = "{0} WebSocket client")
+  @EnumSource(WebSocketClient.class)
+  void rejectedCredentialBacksOffToTheMaximumAndIsNeverLogged(WebSocketClient kind)
+      throws Exception {
     List<String> logged = new CopyOnWriteArrayList<>();
     Handler capture =
         new Handler() {
@@ -282,6 +287,7 @@ class EdgeAgentTest {
             new EdgeAgent(
                 config(server, target.port())
                     .backoff(Duration.ofMillis(20), Duration.ofMillis(400))
+                    .webSocketClient(kind)
                     .build())) {
       server.rejectUpgrades(401);
       List<AgentState> states = recordStates(agent);

@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Interoperability with the real hashicorp/yamux over gorilla/websocket, both directions. */
 @Timeout(180)
@@ -49,12 +51,13 @@ class GoInteropTest {
     }
   }
 
-  @Test
-  void javaClientDrivesAGoServer() throws Exception {
+  @ParameterizedTest(name = "{0} WebSocket client")
+  @EnumSource(WebSocketClient.class)
+  void javaClientDrivesAGoServer(WebSocketClient kind) throws Exception {
     try (GoPeer go = GoPeer.server()) {
       Session session =
           Session.client(
-              WebSocketTransport.connect(
+              kind.connect(
                   WebSocketTransport.newHttpClient(),
                   go.uri(),
                   Map.of(),

@@ -61,6 +61,24 @@ class RandomisedSessionTest {
   }
 
   @Property(tries = 8)
+  void blockingWebSocketTransport(@ForAll("plans") List<Plan> plans) throws Exception {
+    try (TestWebSocketServer server = new TestWebSocketServer(true)) {
+      Session client =
+          Session.client(
+              BlockingWebSocketTransport.connect(
+                  server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+              Config.defaults());
+      Session srv = Session.server(server.accept(), Config.defaults());
+      try {
+        runPlans(client, srv, plans);
+      } finally {
+        client.close();
+        srv.close();
+      }
+    }
+  }
+
+  @Property(tries = 8)
   void webSocketTransport(@ForAll("plans") List<Plan> plans) throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(true)) {
       Session client =

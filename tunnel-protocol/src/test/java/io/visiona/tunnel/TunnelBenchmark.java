@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,14 +29,31 @@ public final class TunnelBenchmark {
   private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
   public static void main(String[] args) throws Exception {
-    double[] java = new double[4];
-    double wsEcho;
+    WebSocketClient[] clients = WebSocketClient.values();
+    double[][] java = new double[clients.length][4];
+    double[] wsEcho = new double[clients.length];
     try (TestWebSocketServer server = new TestWebSocketServer(false)) {
-      java[0] = median(() -> bulk(server, 1));
-      java[1] = median(() -> bulk(server, 100));
-      java[2] = median(() -> requestResponse(server, 1));
-      java[3] = median(() -> requestResponse(server, 64));
-      wsEcho = median(() -> webSocketEcho(server));
+      // Row by row, each client right after the other, so both see the same machine load.
+      for (int c = 0; c < clients.length; c++) {
+        WebSocketClient client = clients[c];
+        java[c][0] = median(() -> bulk(server, client, 1));
+      }
+      for (int c = 0; c < clients.length; c++) {
+        WebSocketClient client = clients[c];
+        java[c][1] = median(() -> bulk(server, client, 100));
+      }
+      for (int c = 0; c < clients.length; c++) {
+        WebSocketClient client = clients[c];
+        java[c][2] = median(() -> requestResponse(server, client, 1));
+      }
+      for (int c = 0; c < clients.length; c++) {
+        WebSocketClient client = clients[c];
+        java[c][3] = median(() -> requestResponse(server, client, 64));
+      }
+      for (int c = 0; c < clients.length; c++) {
+        WebSocketClient client = clients[c];
+        wsEcho[c] = median(() -> webSocketEcho(server, client));
+      }
     }
     Map<String, Double> go = Map.of();
     if (!Boolean.getBoolean("bench.skipGo")) {
@@ -60,18 +74,24 @@ public final class TunnelBenchmark {
       "go-yamux-ws rr_1k_1_stream_per_s",
       "go-yamux-ws rr_1k_64_streams_per_s"
     };
+    int blocking = WebSocketClient.BLOCKING.ordinal();
+    int jdk = WebSocketClient.JDK.ordinal();
     System.out.printf(
-        "%n| measurement | visiona yamux over WS | hashicorp/yamux over gorilla WS | ratio |%n");
-    System.out.println("|---|---:|---:|---:|");
+        "%n| measurement | visiona yamux, blocking WS client | visiona yamux, JDK WS client"
+            + " | hashicorp/yamux over gorilla WS | blocking/Go | JDK/Go |%n");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     for (int i = 0; i < rows.length; i++) {
       double g = go.getOrDefault(goKeys[i], Double.NaN);
-      System.out.printf("| %s | %.0f | %.0f | %.2f× |%n", rows[i], java[i], g, java[i] / g);
+      System.out.printf(
+          "| %s | %.0f | %.0f | %.0f | %.2f× | %.2f× |%n",
+          rows[i], java[blocking][i], java[jdk][i], g, java[blocking][i] / g, java[jdk][i] / g);
     }
     System.out.printf(
-        "| raw TCP, 1 stream (MB/s, ceiling) | | %.0f | |%n",
+        "| raw TCP, 1 stream (MB/s, ceiling) | | | %.0f | | |%n",
         go.getOrDefault("tcp bulk_1_stream_mbps", Double.NaN));
     System.out.printf(
-        "| 1 KiB RR over the same WebSockets without yamux (/s, ceiling) | %.0f | | |%n", wsEcho);
+        "| 1 KiB RR over the same WebSockets without yamux (/s, ceiling) | %.0f | %.0f | | | |%n",
+        wsEcho[blocking], wsEcho[jdk]);
     System.out.printf("%nmedian of %d runs of %s each%n", RUNS, PER_RUN);
   }
 
@@ -79,19 +99,35 @@ public final class TunnelBenchmark {
     double run() throws Exception;
   }
 
+  /** The median of {@link #RUNS} runs, each on a virtual thread as the application's would be. */
   private static double median(Measurement m) throws Exception {
     double[] v = new double[RUNS];
     for (int i = 0; i < RUNS; i++) {
-      v[i] = m.run();
+      int run = i;
+      Exception[] failed = new Exception[1];
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  v[run] = m.run();
+                } catch (Exception e) {
+                  failed[0] = e;
+                }
+              })
+          .join();
+      if (failed[0] != null) {
+        throw failed[0];
+      }
     }
     Arrays.sort(v);
     return v[RUNS / 2];
   }
 
-  private static Session[] connect(TestWebSocketServer server) throws Exception {
+  private static Session[] connect(TestWebSocketServer server, WebSocketClient kind)
+      throws Exception {
     Session client =
         Session.client(
-            WebSocketTransport.connect(
+            kind.connect(
                 HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(30)),
             Config.defaults());
     Session srv = Session.server(server.accept(), Config.defaults());
@@ -99,8 +135,9 @@ public final class TunnelBenchmark {
   }
 
   /** MB/s received by the server while {@code streams} streams write 32 KiB chunks. */
-  private static double bulk(TestWebSocketServer server, int streams) throws Exception {
-    Session[] pair = connect(server);
+  private static double bulk(TestWebSocketServer server, WebSocketClient kind, int streams)
+      throws Exception {
+    Session[] pair = connect(server, kind);
     LongAdder received = new LongAdder();
     Thread.ofVirtual()
         .start(
@@ -158,73 +195,102 @@ public final class TunnelBenchmark {
 
   /**
    * Round trips per second of 1 KiB binary messages over the Java rows' WebSocket pair without
-   * yamux: the JDK client sends and waits; the test server echoes on its connection thread. What
-   * one-stream request/response could reach if yamux cost nothing.
+   * yamux: the client sends and waits for the echo, received on the client's receiving thread and
+   * handed over; the test server echoes on its connection thread. What one-stream request/response
+   * could reach if yamux cost nothing.
+   *
+   * <p>The wait for each echo is untimed, as a yamux stream's read is (a timed park costs a virtual
+   * thread a timer per wait and made this row slower than the yamux row above it); a watchdog
+   * closes the connection if the run overstays, which ends the wait.
    */
-  private static double webSocketEcho(TestWebSocketServer server) throws Exception {
-    BlockingQueue<Boolean> replies = new ArrayBlockingQueue<>(1);
-    WebSocket ws =
-        HTTP.newWebSocketBuilder()
-            .buildAsync(
-                server.uri(),
-                new WebSocket.Listener() {
-                  private int received;
-
-                  @Override
-                  public CompletionStage<?> onBinary(
-                      WebSocket socket, ByteBuffer data, boolean last) {
-                    received += data.remaining();
-                    if (received == 1024) {
-                      received = 0;
-                      replies.add(true);
-                    }
-                    socket.request(1);
-                    return null;
-                  }
-                })
-            .get(5, TimeUnit.SECONDS);
+  private static double webSocketEcho(TestWebSocketServer server, WebSocketClient kind)
+      throws Exception {
+    BlockingQueue<Boolean> replies = new ArrayBlockingQueue<>(2);
+    Transport client =
+        kind.connect(HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(30));
     PushTransport echo = server.accept();
-    echo.start(
-        new Transport.Receiver() {
-          private final byte[] message = new byte[1024];
-          private int have;
-
-          @Override
-          public void receive(Transport.ByteSource bytes, int length) throws IOException {
-            bytes.read(message, have, length);
-            have += length;
-            if (have == message.length) {
-              have = 0;
-              echo.write(message, 0, message.length);
-            }
-          }
-
-          @Override
-          public void endOfInput() {}
-
-          @Override
-          public void fail(IOException cause) {}
-        });
-    ByteBuffer request = ByteBuffer.allocate(1024);
+    echo.start(new Echo(echo::write, () -> {}));
+    client.start(new Echo((b, off, len) -> replies.add(true), () -> replies.offer(false)));
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread watchdog =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    if (!finished.await(PER_RUN.toSeconds() + 10, TimeUnit.SECONDS)) {
+                      client.close();
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    byte[] request = new byte[1024];
     long trips = 0;
     long start = System.nanoTime();
     long deadline = start + PER_RUN.toNanos();
-    while (System.nanoTime() < deadline) {
-      ws.sendBinary(request.clear(), true).get(5, TimeUnit.SECONDS);
-      if (replies.poll(5, TimeUnit.SECONDS) == null) {
-        throw new IOException("no echo within 5 s");
+    try {
+      while (System.nanoTime() < deadline) {
+        client.write(request, 0, request.length);
+        if (!replies.take()) {
+          throw new IOException("connection ended before the echo");
+        }
+        trips++;
       }
-      trips++;
+    } finally {
+      finished.countDown();
+      watchdog.join();
     }
     double perSecond = trips / ((System.nanoTime() - start) / 1e9);
-    ws.abort();
+    client.close();
     echo.close();
     return perSecond;
   }
 
+  interface MessageSink {
+    void take(byte[] buf, int off, int len) throws IOException;
+  }
+
+  /** Collects 1 KiB messages out of received bytes and passes each on. */
+  private static final class Echo implements Transport.Receiver {
+    private final byte[] message = new byte[1024];
+    private final MessageSink sink;
+    private final Runnable ended;
+    private int have;
+
+    Echo(MessageSink sink, Runnable ended) {
+      this.sink = sink;
+      this.ended = ended;
+    }
+
+    @Override
+    public void receive(Transport.ByteSource bytes, int length) throws IOException {
+      while (length > 0) {
+        int n = Math.min(length, message.length - have);
+        bytes.read(message, have, n);
+        have += n;
+        length -= n;
+        if (have == message.length) {
+          have = 0;
+          sink.take(message, 0, message.length);
+        }
+      }
+    }
+
+    @Override
+    public void endOfInput() {
+      ended.run();
+    }
+
+    @Override
+    public void fail(IOException cause) {
+      ended.run();
+    }
+  }
+
   /** Round trips per second of 1 KiB requests echoed back, on {@code streams} streams. */
-  private static double requestResponse(TestWebSocketServer server, int streams) throws Exception {
-    Session[] pair = connect(server);
+  private static double requestResponse(
+      TestWebSocketServer server, WebSocketClient kind, int streams) throws Exception {
+    Session[] pair = connect(server, kind);
     Thread.ofVirtual().start(() -> SessionTest.echoServer(pair[1]));
     LongAdder trips = new LongAdder();
     CountDownLatch done = new CountDownLatch(streams);

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,26 +18,37 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** Every tunnel WebSocket client (ours and the JDK's) against the push-style test server. */
 @Timeout(60)
 class WebSocketTransportTest {
 
   /** The client recommended for tunnels (inline callbacks); other tests use the JDK default. */
   private static final HttpClient HTTP = WebSocketTransport.newHttpClient();
 
-  static Session connect(TestWebSocketServer server) throws Exception {
-    return Session.client(
-        WebSocketTransport.connect(
-            HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-        Config.defaults());
+  static Transport transport(WebSocketClient kind, TestWebSocketServer server) throws Exception {
+    return kind.connect(
+        HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
 
-  @ParameterizedTest(name = "split messages: {0}")
-  @ValueSource(booleans = {false, true})
-  void bulkBothWaysOverJdkClientAndPushServer(boolean split) throws Exception {
+  static Session connect(WebSocketClient kind, TestWebSocketServer server) throws Exception {
+    return Session.client(transport(kind, server), Config.defaults());
+  }
+
+  static java.util.stream.Stream<Arguments> clientsAndSplits() {
+    return Arrays.stream(WebSocketClient.values())
+        .flatMap(c -> java.util.stream.Stream.of(Arguments.of(c, false), Arguments.of(c, true)));
+  }
+
+  @ParameterizedTest(name = "{0} client, split messages: {1}")
+  @MethodSource("clientsAndSplits")
+  void bulkBothWaysOverTheClientAndPushServer(WebSocketClient kind, boolean split)
+      throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(split)) {
-      Session client = connect(server);
+      Session client = connect(kind, server);
       Session srv = Session.server(server.accept(), Config.defaults());
       Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
       byte[] payload = new byte[8 << 20];
@@ -62,19 +74,22 @@ class WebSocketTransportTest {
     }
   }
 
-  @Test
-  void writesLargerThanTheMessageSizeLimitGoOutAsSeveralMessages() throws Exception {
+  @ParameterizedTest(name = "{0} client")
+  @EnumSource(WebSocketClient.class)
+  void writesLargerThanTheMessageSizeLimitGoOutAsSeveralMessages(WebSocketClient kind)
+      throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(false)) {
-      Session client =
-          Session.client(
-              WebSocketTransport.connect(
-                  HTTP,
+      Transport transport =
+          kind == WebSocketClient.JDK
+              ? WebSocketTransport.connect(
+                  HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 1024)
+              : BlockingWebSocketTransport.connect(
                   server.uri(),
                   Map.of(),
                   Duration.ofSeconds(5),
                   Duration.ofSeconds(10),
-                  1024),
-              Config.defaults());
+                  BlockingWebSocketTransport.Options.defaults().withMaxMessageSize(1024));
+      Session client = Session.client(transport, Config.defaults());
       Session srv = Session.server(server.accept(), Config.defaults());
       Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
       assertThat(SessionTest.roundTrip(client, 5, 1 << 20).call()).isTrue();
@@ -82,11 +97,12 @@ class WebSocketTransportTest {
     }
   }
 
-  @Test
-  void manyStreamsAndServerOpenedStreams() throws Exception {
+  @ParameterizedTest(name = "{0} client")
+  @EnumSource(WebSocketClient.class)
+  void manyStreamsAndServerOpenedStreams(WebSocketClient kind) throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(true);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Session client = connect(server);
+      Session client = connect(kind, server);
       Session srv = Session.server(server.accept(), Config.defaults());
       Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
       Thread.ofVirtual().start(() -> SessionTest.echoServer(client));
@@ -102,10 +118,11 @@ class WebSocketTransportTest {
     }
   }
 
-  @Test
-  void peerClosingTheWebSocketClosesTheSession() throws Exception {
+  @ParameterizedTest(name = "{0} client")
+  @EnumSource(WebSocketClient.class)
+  void peerClosingTheWebSocketClosesTheSession(WebSocketClient kind) throws Exception {
     try (TestWebSocketServer server = new TestWebSocketServer(false)) {
-      Session client = connect(server);
+      Session client = connect(kind, server);
       PushTransport pushed = server.accept();
       Session srv = Session.server(pushed, Config.defaults());
       srv.close();
@@ -121,17 +138,15 @@ class WebSocketTransportTest {
    * WebSocketTransport#newHttpClient()}); the slow GoAway listener holds the callback long enough
    * for the FIN to arrive meanwhile.
    */
-  @Test
-  void connectionEndingWithoutCloseFrameWhileAMessageIsHandledIsNoticed() throws Exception {
+  @ParameterizedTest(name = "{0} client")
+  @EnumSource(WebSocketClient.class)
+  void connectionEndingWithoutCloseFrameWhileAMessageIsHandledIsNoticed(WebSocketClient kind)
+      throws Exception {
     Config noKeepAlive = Config.builder().keepAliveInterval(Duration.ZERO).build();
     try (TestWebSocketServer server = new TestWebSocketServer(false)) {
       server.closeWithoutCloseFrame();
       for (int i = 0; i < 3; i++) {
-        Session client =
-            Session.client(
-                WebSocketTransport.connect(
-                    HTTP, server.uri(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-                noKeepAlive);
+        Session client = Session.client(transport(kind, server), noKeepAlive);
         CountDownLatch goAwayHandled = new CountDownLatch(1);
         client.onPeerGoAway(
             () -> {

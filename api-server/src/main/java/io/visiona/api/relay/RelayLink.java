@@ -4,6 +4,8 @@ import io.visiona.server.signing.SignedHttpRequests;
 import io.visiona.tunnel.Config;
 import io.visiona.tunnel.Session;
 import io.visiona.tunnel.Stream;
+import io.visiona.tunnel.Transport;
+import io.visiona.tunnel.WebSocketClient;
 import io.visiona.tunnel.WebSocketTransport;
 import io.visiona.tunnel.agent.Backoff;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +41,7 @@ public final class RelayLink implements AutoCloseable {
   private final String replica;
   private final URI linkUrl;
   private final Optional<SignedHttpRequests> signer;
-  private final HttpClient http = WebSocketTransport.newHttpClient();
+  private final HttpClient http; // the JDK WebSocket client's only, else null
   private final Backoff backoff;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicLong connects = new AtomicLong();
@@ -57,6 +59,10 @@ public final class RelayLink implements AutoCloseable {
     this.replica = replica;
     this.linkUrl = linkUrl;
     this.signer = signer;
+    this.http =
+        settings.webSocketClient() == WebSocketClient.JDK
+            ? WebSocketTransport.newHttpClient()
+            : null;
     this.backoff =
         new Backoff(
             Duration.ofMillis(500), settings.maxBackoff(), Duration.ofSeconds(30), new Random());
@@ -108,13 +114,15 @@ public final class RelayLink implements AutoCloseable {
   }
 
   private Session dial() throws IOException {
-    WebSocketTransport transport =
-        WebSocketTransport.connect(
-            http,
-            linkUrl,
-            signer.orElseThrow().upgradeHeaders(linkUrl),
-            settings.connectTimeout(),
-            SEND_TIMEOUT);
+    Transport transport =
+        settings
+            .webSocketClient()
+            .connect(
+                http,
+                linkUrl,
+                signer.orElseThrow().upgradeHeaders(linkUrl),
+                settings.connectTimeout(),
+                SEND_TIMEOUT);
     // The api-server is the yamux client of the link: it opens every stream (ADR 0020).
     return Session.client(transport, Config.builder().sessionMemoryBudget(256L << 20).build());
   }

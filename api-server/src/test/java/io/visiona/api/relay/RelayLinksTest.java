@@ -90,7 +90,11 @@ class RelayLinksTest {
     presence.heartbeat("p2", "b2", p2, 0, now, now + LEASE.toMillis());
     links =
         new RelayLinks(
-            new RelaySettings(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(500)),
+            new RelaySettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(500),
+                io.visiona.tunnel.WebSocketClient.DEFAULT),
             presence,
             new PresenceSettings(LEASE, Duration.ofHours(1)),
             Optional.of(

@@ -1,6 +1,7 @@
 package io.visiona.tunnel.agent;
 
 import io.visiona.tunnel.Config;
+import io.visiona.tunnel.WebSocketClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param stableAfter a tunnel that stayed up this long resets the backoff to {@code initialBackoff}
  * @param maxConcurrentStreams streams spliced at the same time; beyond, new streams are reset
  * @param session yamux settings of the tunnel
+ * @param webSocketClient the WebSocket client that carries the tunnel ({@link
+ *     WebSocketClient#DEFAULT} unless set)
  */
 public record AgentConfig(
     URI proxyUri,
@@ -35,13 +38,15 @@ public record AgentConfig(
     Duration maxBackoff,
     Duration stableAfter,
     int maxConcurrentStreams,
-    Config session) {
+    Config session,
+    WebSocketClient webSocketClient) {
 
   public AgentConfig {
     Objects.requireNonNull(proxyUri, "proxyUri");
     Objects.requireNonNull(credential, "credential");
     Objects.requireNonNull(targetHost, "targetHost");
     Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(webSocketClient, "webSocketClient");
     String scheme = proxyUri.getScheme();
     require(
         "ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme),
@@ -93,6 +98,8 @@ public record AgentConfig(
         + stableAfter
         + ", maxConcurrentStreams="
         + maxConcurrentStreams
+        + ", webSocketClient="
+        + webSocketClient
         + "]";
   }
 
@@ -114,6 +121,7 @@ public record AgentConfig(
     private Duration stableAfter = Duration.ofSeconds(30);
     private int maxConcurrentStreams = 256;
     private Config session = Config.defaults();
+    private WebSocketClient webSocketClient = WebSocketClient.DEFAULT;
 
     public Builder proxyUri(URI v) {
       proxyUri = v;
@@ -167,6 +175,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder webSocketClient(WebSocketClient v) {
+      webSocketClient = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           proxyUri,
@@ -180,7 +193,8 @@ public record AgentConfig(
           maxBackoff,
           stableAfter,
           maxConcurrentStreams,
-          session);
+          session,
+          webSocketClient);
     }
   }
 }

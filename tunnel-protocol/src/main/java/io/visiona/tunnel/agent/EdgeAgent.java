@@ -1,6 +1,7 @@
 package io.visiona.tunnel.agent;
 
 import io.visiona.tunnel.Session;
+import io.visiona.tunnel.WebSocketClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -69,13 +70,16 @@ public final class EdgeAgent implements AutoCloseable {
         throw new IllegalStateException("agent already started or closed");
       }
       started = true;
-      // Callbacks inline on the client's selector thread: the tunnel's listener never blocks, and
-      // a hand-off to another thread would cost every received message a wake-up.
-      http =
-          HttpClient.newBuilder()
-              .connectTimeout(config.connectTimeout())
-              .executor(Runnable::run)
-              .build();
+      // Only the JDK WebSocket client needs an HttpClient. Callbacks inline on its selector
+      // thread: the tunnel's listener never blocks, and a hand-off to another thread would cost
+      // every received message a wake-up (and can lose a connection end, see WebSocketTransport).
+      if (config.webSocketClient() == WebSocketClient.JDK) {
+        http =
+            HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .executor(Runnable::run)
+                .build();
+      }
       ProxyDialer dialer = new ProxyDialer(config, http);
       LOG.log(System.Logger.Level.INFO, () -> "edge agent starting: " + config);
       workers.start("edge-agent-connector", () -> connectLoop(dialer));

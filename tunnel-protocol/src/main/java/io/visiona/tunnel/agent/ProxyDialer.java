@@ -1,10 +1,10 @@
 package io.visiona.tunnel.agent;
 
 import io.visiona.tunnel.Session;
-import io.visiona.tunnel.WebSocketTransport;
+import io.visiona.tunnel.Transport;
+import io.visiona.tunnel.WebSocketUpgradeException;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 
 /** Opens the tunnel: the WebSocket upgrade with the device credential, then a client session. */
@@ -27,38 +27,31 @@ final class ProxyDialer {
   private final AgentConfig config;
   private final HttpClient http;
 
+  /** {@code http} is used only with {@link io.visiona.tunnel.WebSocketClient#JDK}; may be null. */
   ProxyDialer(AgentConfig config, HttpClient http) {
     this.config = config;
     this.http = http;
   }
 
   Session dial() throws IOException {
-    WebSocketTransport transport;
+    Transport transport;
     try {
       transport =
-          WebSocketTransport.connect(
-              http,
-              config.proxyUri(),
-              Map.of("Authorization", "Bearer " + config.credential()),
-              config.connectTimeout(),
-              config.sendTimeout());
-    } catch (IOException e) {
-      int status = handshakeStatus(e);
+          config
+              .webSocketClient()
+              .connect(
+                  http,
+                  config.proxyUri(),
+                  Map.of("Authorization", "Bearer " + config.credential()),
+                  config.connectTimeout(),
+                  config.sendTimeout());
+    } catch (WebSocketUpgradeException e) {
+      int status = e.status();
       if (status == 401 || status == 403) {
         throw new CredentialRejectedException(status);
       }
-      throw status > 0 ? new IOException("proxy answered the upgrade with HTTP " + status, e) : e;
+      throw new IOException("proxy answered the upgrade with HTTP " + status, e);
     }
     return Session.client(transport, config.session());
-  }
-
-  /** The HTTP status of a refused upgrade, or 0 if the failure was not an HTTP answer. */
-  private static int handshakeStatus(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof WebSocketHandshakeException h) {
-        return h.getResponse().statusCode();
-      }
-    }
-    return 0;
   }
 }

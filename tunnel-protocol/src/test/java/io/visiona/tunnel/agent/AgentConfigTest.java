@@ -3,6 +3,7 @@ package io.visiona.tunnel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.visiona.tunnel.WebSocketClient;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,9 @@ class AgentConfigTest {
     assertThat(c.maxConcurrentStreams()).isEqualTo(256);
     assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.webSocketClient()).isEqualTo(WebSocketClient.BLOCKING);
+    assertThat(valid().webSocketClient(WebSocketClient.JDK).build().webSocketClient())
+        .isEqualTo(WebSocketClient.JDK);
   }
 
   @Test
