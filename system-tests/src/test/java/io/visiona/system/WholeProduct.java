@@ -246,7 +246,14 @@ final class WholeProduct implements AutoCloseable {
     Path target = root.resolve(module).resolve("target");
     List<Path> jars = new ArrayList<>();
     try (DirectoryStream<Path> found = Files.newDirectoryStream(target, module + "-*.jar")) {
-      found.forEach(jars::add);
+      // Not the test, sources or javadoc jars built next to it.
+      found.forEach(
+          jar -> {
+            String name = jar.getFileName().toString();
+            if (!name.matches(".*-(tests|sources|javadoc)\\.jar")) {
+              jars.add(jar);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("no " + target + ": build the module first", e);
     }
