@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Queues frames for the session's writer thread, or lets a producer write them when it is idle.
@@ -61,6 +62,10 @@ final class FrameWriter {
   private byte[] control = EMPTY;
   private byte[] controlSpare = EMPTY;
   private int controlLength;
+  // Window updates in the control queue: where each starts and whether its stream still receives.
+  private int[] creditOffsets = new int[0];
+  private BooleanSupplier[] creditWanted = new BooleanSupplier[0];
+  private int credits;
   private byte[] data = EMPTY;
   private byte[] dataSpare = EMPTY;
   private int dataLength;
@@ -94,6 +99,54 @@ final class FrameWriter {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Queues a window update for {@code streamId}, dropped when the round is written if {@code
+   * receiving} says the stream's receive side has ended by then (FIN or RST arrived, stream
+   * closed): the peer may already have forgotten the stream and would only log the frame as one for
+   * a missing stream. {@code receiving} is called under the writer's lock and must not block.
+   */
+  void windowUpdate(int streamId, int delta, BooleanSupplier receiving) throws IOException {
+    lock.lock();
+    try {
+      while (controlLength + FrameHeader.SIZE > controlCapacity) {
+        ensureOpen();
+        controlSpace.awaitUninterruptibly();
+      }
+      ensureOpen();
+      control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
+      if (credits == creditOffsets.length) {
+        int size = Math.max(8, credits * 2);
+        creditOffsets = Arrays.copyOf(creditOffsets, size);
+        creditWanted = Arrays.copyOf(creditWanted, size);
+      }
+      creditOffsets[credits] = controlLength;
+      creditWanted[credits] = receiving;
+      credits++;
+      FrameHeader.encode(
+          control, controlLength, FrameHeader.TYPE_WINDOW_UPDATE, 0, streamId, delta);
+      controlLength += FrameHeader.SIZE;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes queued window updates whose stream no longer receives, as late as possible. */
+  private void dropUnwantedCredits() {
+    int removed = 0;
+    for (int i = 0; i < credits; i++) {
+      int at = creditOffsets[i] - removed;
+      if (!creditWanted[i].getAsBoolean()) {
+        System.arraycopy(
+            control, at + FrameHeader.SIZE, control, at, controlLength - at - FrameHeader.SIZE);
+        controlLength -= FrameHeader.SIZE;
+        removed += FrameHeader.SIZE;
+      }
+      creditWanted[i] = null;
+    }
+    credits = 0;
   }
 
   /**
@@ -182,6 +235,7 @@ final class FrameWriter {
 
   /** Swaps both queues with their spares; the caller owns the round ({@code writing}). */
   private Round takeRound() {
+    dropUnwantedCredits();
     Round round = new Round(control, controlLength, data, dataLength);
     control = controlSpare;
     controlSpare = round.control();
@@ -263,6 +317,8 @@ final class FrameWriter {
         }
       } else if (controlLength == 0 && dataLength == 0) {
         control = controlSpare = data = dataSpare = EMPTY;
+        creditOffsets = new int[0];
+        creditWanted = new BooleanSupplier[0];
       }
     }
   }
@@ -309,6 +365,8 @@ final class FrameWriter {
       shutdown = true;
       controlLength = 0;
       dataLength = 0;
+      Arrays.fill(creditWanted, null);
+      credits = 0;
       work.signalAll();
       space.signalAll();
       controlSpace.signalAll();

@@ -618,9 +618,9 @@ public final class Session implements AutoCloseable {
     return writer;
   }
 
-  void sendWindowUpdate(int id, long delta) {
+  void sendWindowUpdate(Stream stream, long delta) {
     try {
-      writer.control(TYPE_WINDOW_UPDATE, 0, id, (int) delta);
+      writer.windowUpdate(stream.id(), (int) delta, stream::isReceiving);
     } catch (IOException ignored) {
       // The session is closing; the stream learns it from onSessionClosed.
     }

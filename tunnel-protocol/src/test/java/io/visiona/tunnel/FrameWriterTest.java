@@ -53,6 +53,37 @@ class FrameWriterTest {
   }
 
   @Test
+  void aWindowUpdateForAStreamThatStoppedReceivingWhileQueuedIsNotWritten() throws Exception {
+    FrameWriter writer = new FrameWriter(1 << 20, 4096);
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+    Transport capture =
+        new RecordingTransport() {
+          @Override
+          public synchronized void write(byte[] buf, int off, int len) {
+            wire.write(buf, off, len);
+          }
+        };
+    java.util.concurrent.atomic.AtomicBoolean stream3Receiving =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    // Queued before the writer runs: the round is taken after stream 3's FIN arrived.
+    writer.windowUpdate(1, 1000, () -> true);
+    writer.windowUpdate(3, 2000, stream3Receiving::get);
+    writer.control(FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 7);
+    writer.windowUpdate(5, 3000, () -> true);
+    stream3Receiving.set(false);
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Thread writerThread = startWriter(writer, capture, ended);
+    writer.shutdown();
+    writerThread.join();
+    assertThat(ended.get()).isNull();
+    byte[] expected = new byte[3 * FrameHeader.SIZE];
+    FrameHeader.encode(expected, 0, FrameHeader.TYPE_WINDOW_UPDATE, 0, 1, 1000);
+    FrameHeader.encode(expected, 12, FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 7);
+    FrameHeader.encode(expected, 24, FrameHeader.TYPE_WINDOW_UPDATE, 0, 5, 3000);
+    assertThat(wire.toByteArray()).isEqualTo(expected);
+  }
+
+  @Test
   void anIdleWriterLetsOneStreamsSmallFramesBeWrittenByTheProducer() throws Exception {
     FrameWriter writer = new FrameWriter(1 << 20, 4096);
     RecordingTransport transport = new RecordingTransport();
