@@ -3,11 +3,13 @@ package io.visiona.tunnel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Queues frames for the session's writer thread, or lets a producer write them when it is idle.
@@ -78,26 +80,91 @@ final class FrameWriter {
   private int lastDataStream;
   private long lastActiveNanos = System.nanoTime();
 
+  private final long controlWaitNanos;
+  private StuckWriteWatchdog watchdog;
+  private Consumer<IOException> onStuck = e -> {};
+
+  /** A writer whose control frames wait for room at most 30 s (tests). */
   FrameWriter(int dataCapacity, int controlCapacity) {
+    this(dataCapacity, controlCapacity, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param controlWait how long a control frame waits for room in its queue (the session's write
+   *     timeout); beyond, the writer fails, as the transport is evidently stuck
+   */
+  FrameWriter(int dataCapacity, int controlCapacity, Duration controlWait) {
     this.dataCapacity = dataCapacity;
     this.controlCapacity = controlCapacity;
+    this.controlWaitNanos = controlWait.toNanos();
+  }
+
+  /**
+   * Set before {@link #run}: {@code watchdog} watches every round, and {@code onStuck} hears of a
+   * control frame that could not be queued within the control wait (it must not block).
+   */
+  void watch(StuckWriteWatchdog watchdog, Consumer<IOException> onStuck) {
+    this.watchdog = watchdog;
+    this.onStuck = onStuck;
+  }
+
+  /** When the round being written started ({@link System#nanoTime()}), or -1 if none is. */
+  long writingSinceNanos() {
+    lock.lock();
+    try {
+      return writing ? lastActiveNanos : -1;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Queues a header-only control frame, waiting while the control queue is full. */
   void control(int type, int flags, int streamId, int length) throws IOException {
     lock.lock();
     try {
-      while (controlLength + FrameHeader.SIZE > controlCapacity) {
-        ensureOpen();
-        controlSpace.awaitUninterruptibly();
-      }
-      ensureOpen();
+      awaitControlSpace();
       control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
       FrameHeader.encode(control, controlLength, type, flags, streamId, length);
       controlLength += FrameHeader.SIZE;
       work.signal();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until one more control frame fits, at most the control wait. Uninterruptible, as control
+   * frames are owed to the peer; a queue that stays full means the transport is stuck, so the
+   * writer fails (and with it the session) rather than lose the frame.
+   */
+  private void awaitControlSpace() throws IOException {
+    long deadline = System.nanoTime() + controlWaitNanos;
+    boolean interrupted = false;
+    try {
+      while (controlLength + FrameHeader.SIZE > controlCapacity) {
+        ensureOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          SocketTimeoutException stuck =
+              new SocketTimeoutException(
+                  "control frame waited more than the write timeout of "
+                      + Duration.ofNanos(controlWaitNanos)
+                      + " for the transport");
+          fail(stuck);
+          onStuck.accept(stuck);
+          throw new SessionClosedException("session closed", stuck);
+        }
+        try {
+          controlSpace.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      ensureOpen();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -110,11 +177,7 @@ final class FrameWriter {
   void windowUpdate(int streamId, int delta, BooleanSupplier receiving) throws IOException {
     lock.lock();
     try {
-      while (controlLength + FrameHeader.SIZE > controlCapacity) {
-        ensureOpen();
-        controlSpace.awaitUninterruptibly();
-      }
-      ensureOpen();
+      awaitControlSpace();
       control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
       if (credits == creditOffsets.length) {
         int size = Math.max(8, credits * 2);
@@ -211,6 +274,9 @@ final class FrameWriter {
    */
   private void write(Round round) throws IOException {
     try {
+      if (watchdog != null) {
+        watchdog.roundStarted();
+      }
       round.writeTo(transport);
     } catch (IOException | RuntimeException e) {
       IOException io = e instanceof IOException ioe ? ioe : new IOException(e);

@@ -49,12 +49,16 @@ public final class Session implements AutoCloseable {
   private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(1);
 
   /** Close timers for all sessions: tasks only queue an RST, so one thread is plenty. */
-  private static final ScheduledExecutorService TIMERS = timers();
+  private static final ScheduledExecutorService TIMERS = timers("yamux-timers");
+
+  /** Stuck-write watchdogs for all sessions, apart so that close timers can be counted alone. */
+  private static final ScheduledExecutorService WATCHDOGS = timers("yamux-write-watchdog");
 
   private final Transport transport;
   private final Config config;
   private final boolean client;
   private final FrameWriter writer;
+  private final StuckWriteWatchdog watchdog;
   private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
   private final Semaphore ackSlots;
   private final AtomicInteger nextId;
@@ -89,7 +93,14 @@ public final class Session implements AutoCloseable {
     this.transport = transport;
     this.config = config;
     this.client = client;
-    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE);
+    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE, config.writeTimeout());
+    this.watchdog =
+        new StuckWriteWatchdog(
+            writer::writingSinceNanos,
+            config.writeTimeout(),
+            (task, delay) -> WATCHDOGS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
+            this::writeStuck);
+    writer.watch(watchdog, this::writeStuck);
     this.ackSlots = new Semaphore(config.ackBacklog());
     this.nextId = new AtomicInteger(client ? 1 : 2);
     for (ResetReason r : ResetReason.values()) {
@@ -351,6 +362,7 @@ public final class Session implements AutoCloseable {
    * streams, tell the listeners.
    */
   private void finishShutdown(IOException cause, boolean flush) {
+    watchdog.stop();
     writer.shutdown();
     if (flush && Thread.currentThread() != writerThread) {
       try {
@@ -553,6 +565,17 @@ public final class Session implements AutoCloseable {
 
   // ---------------------------------------------------------------- writer, keepalive
 
+  /**
+   * The transport accepted nothing for the write timeout: ends the session, closing the transport
+   * frees the stuck write. Nothing is flushed (nothing can be).
+   */
+  private void writeStuck(IOException cause) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "yamux write stuck on " + transport.describe() + ": " + cause.getMessage());
+    shutdownAsync(cause, false);
+  }
+
   private void writeLoop() {
     try {
       writer.run(transport);
@@ -712,12 +735,12 @@ public final class Session implements AutoCloseable {
     return ((ScheduledThreadPoolExecutor) TIMERS).getQueue().size();
   }
 
-  private static ScheduledExecutorService timers() {
+  private static ScheduledExecutorService timers(String threadName) {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
-              Thread t = new Thread(r, "yamux-timers");
+              Thread t = new Thread(r, threadName);
               t.setDaemon(true);
               return t;
             });

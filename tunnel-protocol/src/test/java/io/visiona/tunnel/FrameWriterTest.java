@@ -1,6 +1,7 @@
 package io.visiona.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -81,6 +82,31 @@ class FrameWriterTest {
     FrameHeader.encode(expected, 12, FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 7);
     FrameHeader.encode(expected, 24, FrameHeader.TYPE_WINDOW_UPDATE, 0, 5, 3000);
     assertThat(wire.toByteArray()).isEqualTo(expected);
+  }
+
+  @Test
+  void aControlFrameWaitsForRoomAtMostTheWriteTimeoutThenFailsTheWriterAsStuck() {
+    FrameWriter writer = new FrameWriter(1 << 20, 2 * FrameHeader.SIZE, Duration.ofMillis(200));
+    AtomicReference<IOException> stuck = new AtomicReference<>();
+    writer.watch(null, stuck::set);
+    // No round is ever written (no writer runs): the control queue stays full.
+    assertThatCode(
+            () -> {
+              writer.control(FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 1);
+              writer.control(FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 2);
+            })
+        .doesNotThrowAnyException();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> writer.control(FrameHeader.TYPE_PING, FrameHeader.FLAG_SYN, 0, 3))
+        .isInstanceOf(SessionClosedException.class)
+        .cause()
+        .isInstanceOf(java.net.SocketTimeoutException.class)
+        .hasMessageContaining("write timeout of PT0.2S");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(stuck.get()).isInstanceOf(java.net.SocketTimeoutException.class);
+    // The writer has failed: every later frame is refused at once.
+    assertThatThrownBy(() -> writer.windowUpdate(1, 100, () -> true))
+        .isInstanceOf(SessionClosedException.class);
   }
 
   @Test
