@@ -1,10 +1,22 @@
 package io.visiona.tunnel;
 
+import static io.visiona.tunnel.FrameHeader.FLAG_ACK;
+import static io.visiona.tunnel.FrameHeader.FLAG_FIN;
+import static io.visiona.tunnel.FrameHeader.FLAG_RST;
+import static io.visiona.tunnel.FrameHeader.FLAG_SYN;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_INTERNAL_ERROR;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_NORMAL;
+import static io.visiona.tunnel.FrameHeader.TYPE_DATA;
+import static io.visiona.tunnel.FrameHeader.TYPE_GO_AWAY;
+import static io.visiona.tunnel.FrameHeader.TYPE_PING;
+import static io.visiona.tunnel.FrameHeader.TYPE_WINDOW_UPDATE;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +50,7 @@ import java.util.function.Consumer;
 final class FrameWriter {
 
   private static final byte[] EMPTY = new byte[0];
+  private static final long MAX_WINDOW_DELTA = 0xFFFF_FFFFL;
 
   /** Smallest allocation: a few control frames, or one small data frame. */
   static final int MIN_BUFFER = 256;
@@ -118,8 +131,75 @@ final class FrameWriter {
     }
   }
 
+  // ---------------------------------------------------------------- frames, one method each
+
+  /** SYN: opens {@code streamId}, announcing {@code extraWindow} beyond the spec's window. */
+  void syn(int streamId, int extraWindow) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_SYN, requireStream(streamId), requireWindow(extraWindow));
+  }
+
+  /** ACK: accepts the peer's {@code streamId}, announcing {@code extraWindow} as for SYN. */
+  void ack(int streamId, int extraWindow) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_ACK, requireStream(streamId), requireWindow(extraWindow));
+  }
+
+  /** RST: aborts {@code streamId} in both directions. */
+  void rst(int streamId) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_RST, requireStream(streamId), 0);
+  }
+
+  /** Ping request carrying {@code opaque}, which the reply echoes. */
+  void ping(int opaque) throws IOException {
+    control(TYPE_PING, FLAG_SYN, 0, opaque);
+  }
+
+  /** Ping reply echoing the request's {@code opaque}. */
+  void pong(int opaque) throws IOException {
+    control(TYPE_PING, FLAG_ACK, 0, opaque);
+  }
+
+  /** GoAway with one of the spec's codes ({@link FrameHeader#GO_AWAY_NORMAL} and on). */
+  void goAway(int code) throws IOException {
+    if (code < GO_AWAY_NORMAL || code > GO_AWAY_INTERNAL_ERROR) {
+      throw new IllegalArgumentException("unknown GoAway code " + code);
+    }
+    control(TYPE_GO_AWAY, 0, 0, code);
+  }
+
+  /**
+   * A Data frame of {@code len} (at least 1) bytes from {@code buf}, in data order; waits for room
+   * until {@code deadlineNanos} (a {@link System#nanoTime()} value).
+   */
+  void data(int streamId, byte[] buf, int off, int len, long deadlineNanos) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (len == 0 || len > dataCapacity - FrameHeader.SIZE) {
+      throw new IllegalArgumentException(
+          "data payload must be 1.." + (dataCapacity - FrameHeader.SIZE) + " bytes: " + len);
+    }
+    dataFrame(TYPE_DATA, 0, requireStream(streamId), buf, off, len, deadlineNanos);
+  }
+
+  /** FIN: half-closes {@code streamId}, behind its data; waits for room until the deadline. */
+  void fin(int streamId, long deadlineNanos) throws IOException {
+    dataFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, requireStream(streamId), EMPTY, 0, 0, deadlineNanos);
+  }
+
+  private static int requireStream(int streamId) {
+    if (streamId == 0) {
+      throw new IllegalArgumentException("stream frames need a stream id other than 0");
+    }
+    return streamId;
+  }
+
+  private static int requireWindow(int extraWindow) {
+    if (extraWindow < 0) {
+      throw new IllegalArgumentException("window announcement must not be negative");
+    }
+    return extraWindow;
+  }
+
   /** Queues a header-only control frame, waiting while the control queue is full. */
-  void control(int type, int flags, int streamId, int length) throws IOException {
+  private void control(int type, int flags, int streamId, int length) throws IOException {
     lock.lock();
     try {
       awaitControlSpace();
@@ -174,7 +254,11 @@ final class FrameWriter {
    * closed): the peer may already have forgotten the stream and would only log the frame as one for
    * a missing stream. {@code receiving} is called under the writer's lock and must not block.
    */
-  void windowUpdate(int streamId, int delta, BooleanSupplier receiving) throws IOException {
+  void windowUpdate(int streamId, long delta, BooleanSupplier receiving) throws IOException {
+    requireStream(streamId);
+    if (delta <= 0 || delta > MAX_WINDOW_DELTA) {
+      throw new IllegalArgumentException("window update delta must be 1..2^32-1: " + delta);
+    }
     lock.lock();
     try {
       awaitControlSpace();
@@ -187,8 +271,7 @@ final class FrameWriter {
       creditOffsets[credits] = controlLength;
       creditWanted[credits] = receiving;
       credits++;
-      FrameHeader.encode(
-          control, controlLength, FrameHeader.TYPE_WINDOW_UPDATE, 0, streamId, delta);
+      FrameHeader.encode(control, controlLength, TYPE_WINDOW_UPDATE, 0, streamId, (int) delta);
       controlLength += FrameHeader.SIZE;
       work.signal();
     } finally {
@@ -216,7 +299,8 @@ final class FrameWriter {
    * Queues a frame in data order: header plus {@code len} payload bytes copied from {@code buf}.
    * Waits for room until {@code deadlineNanos} (a {@link System#nanoTime()} value).
    */
-  void data(int type, int flags, int streamId, byte[] buf, int off, int len, long deadlineNanos)
+  private void dataFrame(
+      int type, int flags, int streamId, byte[] buf, int off, int len, long deadlineNanos)
       throws IOException {
     int frame = FrameHeader.SIZE + len;
     Round round;

@@ -176,7 +176,7 @@ public final class Session implements AutoCloseable {
       throw e;
     }
     try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_SYN, stream.id(), windowAdvertisement());
+      writer.syn(stream.id(), windowAdvertisement());
     } catch (IOException e) {
       stream.onSessionClosed(e);
       throw e;
@@ -219,7 +219,7 @@ public final class Session implements AutoCloseable {
       acceptLock.unlock();
     }
     // hashicorp acknowledges on accept: the peer's open backlog drains only as we accept.
-    writer.control(TYPE_WINDOW_UPDATE, FLAG_ACK, stream.id(), windowAdvertisement());
+    writer.ack(stream.id(), windowAdvertisement());
     return stream;
   }
 
@@ -261,7 +261,7 @@ public final class Session implements AutoCloseable {
     pings.put(opaque, reply);
     long start = System.nanoTime();
     try {
-      writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+      writer.ping(opaque);
       Duration limit =
           config.keepAliveTimeout().isZero() ? Duration.ofSeconds(10) : config.keepAliveTimeout();
       long rtt = reply.get(limit.toNanos(), TimeUnit.NANOSECONDS) - start;
@@ -291,7 +291,7 @@ public final class Session implements AutoCloseable {
   /** Tells the peer this side opens no new streams and accepts none; existing streams go on. */
   public void goAway() throws IOException {
     localGoAway = true;
-    writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+    writer.goAway(GO_AWAY_NORMAL);
   }
 
   /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
@@ -406,7 +406,7 @@ public final class Session implements AutoCloseable {
         System.Logger.Level.DEBUG,
         () -> "yamux protocol error from " + transport.describe() + ": " + e.getMessage());
     try {
-      writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_PROTOCOL_ERROR);
+      writer.goAway(GO_AWAY_PROTOCOL_ERROR);
     } catch (IOException ignored) {
       // already closing
     }
@@ -520,7 +520,7 @@ public final class Session implements AutoCloseable {
 
   void onPing(FrameHeader h) throws IOException {
     if (h.has(FLAG_SYN)) {
-      writer.control(TYPE_PING, FLAG_ACK, 0, h.length());
+      writer.pong(h.length());
     } else if (h.has(FLAG_ACK)) {
       CompletableFuture<Long> reply = pings.get(h.length());
       if (reply != null) {
@@ -598,7 +598,7 @@ public final class Session implements AutoCloseable {
         CompletableFuture<Long> reply = new CompletableFuture<>();
         pings.put(opaque, reply);
         try {
-          writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+          writer.ping(opaque);
           recordRtt(reply.get(timeout, TimeUnit.NANOSECONDS) - sentAt);
         } catch (TimeoutException e) {
           if (lastInboundNanos - sentAt < 0) {
@@ -643,7 +643,7 @@ public final class Session implements AutoCloseable {
 
   void sendWindowUpdate(Stream stream, long delta) {
     try {
-      writer.windowUpdate(stream.id(), (int) delta, stream::isReceiving);
+      writer.windowUpdate(stream.id(), delta, stream::isReceiving);
     } catch (IOException ignored) {
       // The session is closing; the stream learns it from onSessionClosed.
     }
@@ -651,7 +651,7 @@ public final class Session implements AutoCloseable {
 
   void sendReset(int id) {
     try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+      writer.rst(id);
     } catch (IOException ignored) {
       // The session is closing; nothing to reset.
     }

@@ -226,7 +226,7 @@ public final class Stream implements Closeable {
       while (len > 0) {
         int n = reserveSendWindow(Math.min(len, maxFrame), deadline);
         try {
-          session.writer().data(FrameHeader.TYPE_DATA, 0, id, b, off, n, deadline);
+          session.writer().data(id, b, off, n, deadline);
         } catch (SocketTimeoutException e) {
           resetWith(ResetReason.WRITE_TIMEOUT);
           throw e;
@@ -305,9 +305,7 @@ public final class Stream implements Closeable {
       } finally {
         lock.unlock();
       }
-      session
-          .writer()
-          .data(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_FIN, id, EMPTY, 0, 0, deadline);
+      session.writer().fin(id, deadline);
     } finally {
       writeLock.unlock();
     }
