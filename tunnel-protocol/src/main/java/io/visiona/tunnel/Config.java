@@ -22,7 +22,11 @@ import java.util.Objects;
  *     considered dead
  * @param openTimeout how long {@link Session#openStream} waits for an ACK-backlog slot
  * @param writeTimeout how long a stream write waits for send window or buffer space; on expiry the
- *     stream is reset
+ *     stream is reset. It also bounds the transport: a transport write of one batch (at most {@code
+ *     sendBufferSize} plus control frames) that takes longer (the peer stopped reading), or a
+ *     control frame that waits this long for room, ends the session with a {@link
+ *     java.net.SocketTimeoutException} naming the timeout; on a very slow link keep {@code
+ *     sendBufferSize / writeTimeout} below its bandwidth
  * @param closeTimeout how long a closed stream waits for the peer's FIN before it is reset
  * @param sendBufferSize bytes of frames queued for the transport before writers wait
  */
@@ -58,6 +62,7 @@ public record Config(
     require(maxStreams > 0, "maxStreams must be positive");
     require(sendBufferSize >= 2 * (maxFrameSize + FrameHeader.SIZE), "sendBufferSize too small");
     require(!keepAliveTimeout.isNegative(), "keepAliveTimeout must not be negative");
+    require(writeTimeout.isPositive(), "writeTimeout must be positive");
   }
 
   private static void require(boolean ok, String message) {

@@ -1,12 +1,27 @@
 package io.visiona.tunnel;
 
+import static io.visiona.tunnel.FrameHeader.FLAG_ACK;
+import static io.visiona.tunnel.FrameHeader.FLAG_FIN;
+import static io.visiona.tunnel.FrameHeader.FLAG_RST;
+import static io.visiona.tunnel.FrameHeader.FLAG_SYN;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_INTERNAL_ERROR;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_NORMAL;
+import static io.visiona.tunnel.FrameHeader.TYPE_DATA;
+import static io.visiona.tunnel.FrameHeader.TYPE_GO_AWAY;
+import static io.visiona.tunnel.FrameHeader.TYPE_PING;
+import static io.visiona.tunnel.FrameHeader.TYPE_WINDOW_UPDATE;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Queues frames for the session's writer thread, or lets a producer write them when it is idle.
@@ -35,6 +50,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FrameWriter {
 
   private static final byte[] EMPTY = new byte[0];
+  private static final long MAX_WINDOW_DELTA = 0xFFFF_FFFFL;
 
   /** Smallest allocation: a few control frames, or one small data frame. */
   static final int MIN_BUFFER = 256;
@@ -61,6 +77,10 @@ final class FrameWriter {
   private byte[] control = EMPTY;
   private byte[] controlSpare = EMPTY;
   private int controlLength;
+  // Window updates in the control queue: where each starts and whether its stream still receives.
+  private int[] creditOffsets = new int[0];
+  private BooleanSupplier[] creditWanted = new BooleanSupplier[0];
+  private int credits;
   private byte[] data = EMPTY;
   private byte[] dataSpare = EMPTY;
   private int dataLength;
@@ -73,20 +93,116 @@ final class FrameWriter {
   private int lastDataStream;
   private long lastActiveNanos = System.nanoTime();
 
+  private final long controlWaitNanos;
+  private StuckWriteWatchdog watchdog;
+  private Consumer<IOException> onStuck = e -> {};
+
+  /** A writer whose control frames wait for room at most 30 s (tests). */
   FrameWriter(int dataCapacity, int controlCapacity) {
+    this(dataCapacity, controlCapacity, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param controlWait how long a control frame waits for room in its queue (the session's write
+   *     timeout); beyond, the writer fails, as the transport is evidently stuck
+   */
+  FrameWriter(int dataCapacity, int controlCapacity, Duration controlWait) {
     this.dataCapacity = dataCapacity;
     this.controlCapacity = controlCapacity;
+    this.controlWaitNanos = controlWait.toNanos();
+  }
+
+  /**
+   * Set before {@link #run}: {@code watchdog} watches every round, and {@code onStuck} hears of a
+   * control frame that could not be queued within the control wait (it must not block).
+   */
+  void watch(StuckWriteWatchdog watchdog, Consumer<IOException> onStuck) {
+    this.watchdog = watchdog;
+    this.onStuck = onStuck;
+  }
+
+  /** When the round being written started ({@link System#nanoTime()}), or -1 if none is. */
+  long writingSinceNanos() {
+    lock.lock();
+    try {
+      return writing ? lastActiveNanos : -1;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- frames, one method each
+
+  /** SYN: opens {@code streamId}, announcing {@code extraWindow} beyond the spec's window. */
+  void syn(int streamId, int extraWindow) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_SYN, requireStream(streamId), requireWindow(extraWindow));
+  }
+
+  /** ACK: accepts the peer's {@code streamId}, announcing {@code extraWindow} as for SYN. */
+  void ack(int streamId, int extraWindow) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_ACK, requireStream(streamId), requireWindow(extraWindow));
+  }
+
+  /** RST: aborts {@code streamId} in both directions. */
+  void rst(int streamId) throws IOException {
+    control(TYPE_WINDOW_UPDATE, FLAG_RST, requireStream(streamId), 0);
+  }
+
+  /** Ping request carrying {@code opaque}, which the reply echoes. */
+  void ping(int opaque) throws IOException {
+    control(TYPE_PING, FLAG_SYN, 0, opaque);
+  }
+
+  /** Ping reply echoing the request's {@code opaque}. */
+  void pong(int opaque) throws IOException {
+    control(TYPE_PING, FLAG_ACK, 0, opaque);
+  }
+
+  /** GoAway with one of the spec's codes ({@link FrameHeader#GO_AWAY_NORMAL} and on). */
+  void goAway(int code) throws IOException {
+    if (code < GO_AWAY_NORMAL || code > GO_AWAY_INTERNAL_ERROR) {
+      throw new IllegalArgumentException("unknown GoAway code " + code);
+    }
+    control(TYPE_GO_AWAY, 0, 0, code);
+  }
+
+  /**
+   * A Data frame of {@code len} (at least 1) bytes from {@code buf}, in data order; waits for room
+   * until {@code deadlineNanos} (a {@link System#nanoTime()} value).
+   */
+  void data(int streamId, byte[] buf, int off, int len, long deadlineNanos) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (len == 0 || len > dataCapacity - FrameHeader.SIZE) {
+      throw new IllegalArgumentException(
+          "data payload must be 1.." + (dataCapacity - FrameHeader.SIZE) + " bytes: " + len);
+    }
+    dataFrame(TYPE_DATA, 0, requireStream(streamId), buf, off, len, deadlineNanos);
+  }
+
+  /** FIN: half-closes {@code streamId}, behind its data; waits for room until the deadline. */
+  void fin(int streamId, long deadlineNanos) throws IOException {
+    dataFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, requireStream(streamId), EMPTY, 0, 0, deadlineNanos);
+  }
+
+  private static int requireStream(int streamId) {
+    if (streamId == 0) {
+      throw new IllegalArgumentException("stream frames need a stream id other than 0");
+    }
+    return streamId;
+  }
+
+  private static int requireWindow(int extraWindow) {
+    if (extraWindow < 0) {
+      throw new IllegalArgumentException("window announcement must not be negative");
+    }
+    return extraWindow;
   }
 
   /** Queues a header-only control frame, waiting while the control queue is full. */
-  void control(int type, int flags, int streamId, int length) throws IOException {
+  private void control(int type, int flags, int streamId, int length) throws IOException {
     lock.lock();
     try {
-      while (controlLength + FrameHeader.SIZE > controlCapacity) {
-        ensureOpen();
-        controlSpace.awaitUninterruptibly();
-      }
-      ensureOpen();
+      awaitControlSpace();
       control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
       FrameHeader.encode(control, controlLength, type, flags, streamId, length);
       controlLength += FrameHeader.SIZE;
@@ -97,10 +213,94 @@ final class FrameWriter {
   }
 
   /**
+   * Waits until one more control frame fits, at most the control wait. Uninterruptible, as control
+   * frames are owed to the peer; a queue that stays full means the transport is stuck, so the
+   * writer fails (and with it the session) rather than lose the frame.
+   */
+  private void awaitControlSpace() throws IOException {
+    long deadline = System.nanoTime() + controlWaitNanos;
+    boolean interrupted = false;
+    try {
+      while (controlLength + FrameHeader.SIZE > controlCapacity) {
+        ensureOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          SocketTimeoutException stuck =
+              new SocketTimeoutException(
+                  "control frame waited more than the write timeout of "
+                      + Duration.ofNanos(controlWaitNanos)
+                      + " for the transport");
+          fail(stuck);
+          onStuck.accept(stuck);
+          throw new SessionClosedException("session closed", stuck);
+        }
+        try {
+          controlSpace.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      ensureOpen();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Queues a window update for {@code streamId}, dropped when the round is written if {@code
+   * receiving} says the stream's receive side has ended by then (FIN or RST arrived, stream
+   * closed): the peer may already have forgotten the stream and would only log the frame as one for
+   * a missing stream. {@code receiving} is called under the writer's lock and must not block.
+   */
+  void windowUpdate(int streamId, long delta, BooleanSupplier receiving) throws IOException {
+    requireStream(streamId);
+    if (delta <= 0 || delta > MAX_WINDOW_DELTA) {
+      throw new IllegalArgumentException("window update delta must be 1..2^32-1: " + delta);
+    }
+    lock.lock();
+    try {
+      awaitControlSpace();
+      control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
+      if (credits == creditOffsets.length) {
+        int size = Math.max(8, credits * 2);
+        creditOffsets = Arrays.copyOf(creditOffsets, size);
+        creditWanted = Arrays.copyOf(creditWanted, size);
+      }
+      creditOffsets[credits] = controlLength;
+      creditWanted[credits] = receiving;
+      credits++;
+      FrameHeader.encode(control, controlLength, TYPE_WINDOW_UPDATE, 0, streamId, (int) delta);
+      controlLength += FrameHeader.SIZE;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes queued window updates whose stream no longer receives, as late as possible. */
+  private void dropUnwantedCredits() {
+    int removed = 0;
+    for (int i = 0; i < credits; i++) {
+      int at = creditOffsets[i] - removed;
+      if (!creditWanted[i].getAsBoolean()) {
+        System.arraycopy(
+            control, at + FrameHeader.SIZE, control, at, controlLength - at - FrameHeader.SIZE);
+        controlLength -= FrameHeader.SIZE;
+        removed += FrameHeader.SIZE;
+      }
+      creditWanted[i] = null;
+    }
+    credits = 0;
+  }
+
+  /**
    * Queues a frame in data order: header plus {@code len} payload bytes copied from {@code buf}.
    * Waits for room until {@code deadlineNanos} (a {@link System#nanoTime()} value).
    */
-  void data(int type, int flags, int streamId, byte[] buf, int off, int len, long deadlineNanos)
+  private void dataFrame(
+      int type, int flags, int streamId, byte[] buf, int off, int len, long deadlineNanos)
       throws IOException {
     int frame = FrameHeader.SIZE + len;
     Round round;
@@ -158,6 +358,9 @@ final class FrameWriter {
    */
   private void write(Round round) throws IOException {
     try {
+      if (watchdog != null) {
+        watchdog.roundStarted();
+      }
       round.writeTo(transport);
     } catch (IOException | RuntimeException e) {
       IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
@@ -182,6 +385,7 @@ final class FrameWriter {
 
   /** Swaps both queues with their spares; the caller owns the round ({@code writing}). */
   private Round takeRound() {
+    dropUnwantedCredits();
     Round round = new Round(control, controlLength, data, dataLength);
     control = controlSpare;
     controlSpare = round.control();
@@ -263,6 +467,8 @@ final class FrameWriter {
         }
       } else if (controlLength == 0 && dataLength == 0) {
         control = controlSpare = data = dataSpare = EMPTY;
+        creditOffsets = new int[0];
+        creditWanted = new BooleanSupplier[0];
       }
     }
   }
@@ -309,6 +515,8 @@ final class FrameWriter {
       shutdown = true;
       controlLength = 0;
       dataLength = 0;
+      Arrays.fill(creditWanted, null);
+      credits = 0;
       work.signalAll();
       space.signalAll();
       controlSpace.signalAll();

@@ -49,12 +49,16 @@ public final class Session implements AutoCloseable {
   private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(1);
 
   /** Close timers for all sessions: tasks only queue an RST, so one thread is plenty. */
-  private static final ScheduledExecutorService TIMERS = timers();
+  private static final ScheduledExecutorService TIMERS = timers("yamux-timers");
+
+  /** Stuck-write watchdogs for all sessions, apart so that close timers can be counted alone. */
+  private static final ScheduledExecutorService WATCHDOGS = timers("yamux-write-watchdog");
 
   private final Transport transport;
   private final Config config;
   private final boolean client;
   private final FrameWriter writer;
+  private final StuckWriteWatchdog watchdog;
   private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
   private final Semaphore ackSlots;
   private final AtomicInteger nextId;
@@ -89,7 +93,14 @@ public final class Session implements AutoCloseable {
     this.transport = transport;
     this.config = config;
     this.client = client;
-    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE);
+    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE, config.writeTimeout());
+    this.watchdog =
+        new StuckWriteWatchdog(
+            writer::writingSinceNanos,
+            config.writeTimeout(),
+            (task, delay) -> WATCHDOGS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
+            this::writeStuck);
+    writer.watch(watchdog, this::writeStuck);
     this.ackSlots = new Semaphore(config.ackBacklog());
     this.nextId = new AtomicInteger(client ? 1 : 2);
     for (ResetReason r : ResetReason.values()) {
@@ -165,7 +176,7 @@ public final class Session implements AutoCloseable {
       throw e;
     }
     try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_SYN, stream.id(), windowAdvertisement());
+      writer.syn(stream.id(), windowAdvertisement());
     } catch (IOException e) {
       stream.onSessionClosed(e);
       throw e;
@@ -208,7 +219,7 @@ public final class Session implements AutoCloseable {
       acceptLock.unlock();
     }
     // hashicorp acknowledges on accept: the peer's open backlog drains only as we accept.
-    writer.control(TYPE_WINDOW_UPDATE, FLAG_ACK, stream.id(), windowAdvertisement());
+    writer.ack(stream.id(), windowAdvertisement());
     return stream;
   }
 
@@ -250,7 +261,7 @@ public final class Session implements AutoCloseable {
     pings.put(opaque, reply);
     long start = System.nanoTime();
     try {
-      writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+      writer.ping(opaque);
       Duration limit =
           config.keepAliveTimeout().isZero() ? Duration.ofSeconds(10) : config.keepAliveTimeout();
       long rtt = reply.get(limit.toNanos(), TimeUnit.NANOSECONDS) - start;
@@ -280,7 +291,7 @@ public final class Session implements AutoCloseable {
   /** Tells the peer this side opens no new streams and accepts none; existing streams go on. */
   public void goAway() throws IOException {
     localGoAway = true;
-    writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+    writer.goAway(GO_AWAY_NORMAL);
   }
 
   /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
@@ -351,6 +362,7 @@ public final class Session implements AutoCloseable {
    * streams, tell the listeners.
    */
   private void finishShutdown(IOException cause, boolean flush) {
+    watchdog.stop();
     writer.shutdown();
     if (flush && Thread.currentThread() != writerThread) {
       try {
@@ -394,7 +406,7 @@ public final class Session implements AutoCloseable {
         System.Logger.Level.DEBUG,
         () -> "yamux protocol error from " + transport.describe() + ": " + e.getMessage());
     try {
-      writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_PROTOCOL_ERROR);
+      writer.goAway(GO_AWAY_PROTOCOL_ERROR);
     } catch (IOException ignored) {
       // already closing
     }
@@ -508,7 +520,7 @@ public final class Session implements AutoCloseable {
 
   void onPing(FrameHeader h) throws IOException {
     if (h.has(FLAG_SYN)) {
-      writer.control(TYPE_PING, FLAG_ACK, 0, h.length());
+      writer.pong(h.length());
     } else if (h.has(FLAG_ACK)) {
       CompletableFuture<Long> reply = pings.get(h.length());
       if (reply != null) {
@@ -553,6 +565,17 @@ public final class Session implements AutoCloseable {
 
   // ---------------------------------------------------------------- writer, keepalive
 
+  /**
+   * The transport accepted nothing for the write timeout: ends the session, closing the transport
+   * frees the stuck write. Nothing is flushed (nothing can be).
+   */
+  private void writeStuck(IOException cause) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "yamux write stuck on " + transport.describe() + ": " + cause.getMessage());
+    shutdownAsync(cause, false);
+  }
+
   private void writeLoop() {
     try {
       writer.run(transport);
@@ -575,7 +598,7 @@ public final class Session implements AutoCloseable {
         CompletableFuture<Long> reply = new CompletableFuture<>();
         pings.put(opaque, reply);
         try {
-          writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
+          writer.ping(opaque);
           recordRtt(reply.get(timeout, TimeUnit.NANOSECONDS) - sentAt);
         } catch (TimeoutException e) {
           if (lastInboundNanos - sentAt < 0) {
@@ -618,9 +641,9 @@ public final class Session implements AutoCloseable {
     return writer;
   }
 
-  void sendWindowUpdate(int id, long delta) {
+  void sendWindowUpdate(Stream stream, long delta) {
     try {
-      writer.control(TYPE_WINDOW_UPDATE, 0, id, (int) delta);
+      writer.windowUpdate(stream.id(), delta, stream::isReceiving);
     } catch (IOException ignored) {
       // The session is closing; the stream learns it from onSessionClosed.
     }
@@ -628,7 +651,7 @@ public final class Session implements AutoCloseable {
 
   void sendReset(int id) {
     try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
+      writer.rst(id);
     } catch (IOException ignored) {
       // The session is closing; nothing to reset.
     }
@@ -712,12 +735,12 @@ public final class Session implements AutoCloseable {
     return ((ScheduledThreadPoolExecutor) TIMERS).getQueue().size();
   }
 
-  private static ScheduledExecutorService timers() {
+  private static ScheduledExecutorService timers(String threadName) {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
-              Thread t = new Thread(r, "yamux-timers");
+              Thread t = new Thread(r, threadName);
               t.setDaemon(true);
               return t;
             });

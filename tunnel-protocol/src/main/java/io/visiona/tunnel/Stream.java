@@ -55,6 +55,7 @@ public final class Stream implements Closeable {
   private int buffered;
   private long recvWindow;
   private long pendingCredit;
+  private boolean creditDeferred;
   private int windowTarget;
   private long epochStart = System.nanoTime();
   private boolean localFin;
@@ -64,6 +65,8 @@ public final class Stream implements Closeable {
   private IOException sessionClosed;
   private ScheduledFuture<?> closeTimer;
 
+  // False once no more data can arrive: FIN or RST received, reset, session closed, released.
+  private volatile boolean receiving = true;
   private volatile Duration readTimeout;
   private volatile Duration writeTimeout;
 
@@ -114,6 +117,11 @@ public final class Stream implements Closeable {
     return released.get();
   }
 
+  /** True until no more data can arrive (FIN or RST received, reset, closed, released). */
+  boolean isReceiving() {
+    return receiving;
+  }
+
   // ---------------------------------------------------------------- application side: reading
 
   int read(byte[] b, int off, int len) throws IOException {
@@ -152,7 +160,7 @@ public final class Stream implements Closeable {
       lock.unlock();
     }
     if (credit > 0) {
-      session.sendWindowUpdate(id, credit);
+      session.sendWindowUpdate(this, credit);
     }
     return n;
   }
@@ -176,6 +184,20 @@ public final class Stream implements Closeable {
     if (remoteFin || resetReason != null || pendingCredit < windowTarget / 2) {
       return 0;
     }
+    if (recvWindow > 0) {
+      // The peer still has window, so it is not waiting for this credit, and it may be done with
+      // its FIN on the way: then it forgets the stream, and a credit arriving later is only logged
+      // as a frame for a missing stream (hashicorp). The credit goes out once the peer has used
+      // its window up (onDataStart), and never once FIN or RST has come.
+      creditDeferred = true;
+      return 0;
+    }
+    return takeCredit();
+  }
+
+  /** Window credit due now: the consumed bytes, plus growth if the stream is throughput-bound. */
+  private long takeCredit() {
+    creditDeferred = false;
     long delta = pendingCredit;
     long now = System.nanoTime();
     long rtt = session.rttNanos();
@@ -204,7 +226,7 @@ public final class Stream implements Closeable {
       while (len > 0) {
         int n = reserveSendWindow(Math.min(len, maxFrame), deadline);
         try {
-          session.writer().data(FrameHeader.TYPE_DATA, 0, id, b, off, n, deadline);
+          session.writer().data(id, b, off, n, deadline);
         } catch (SocketTimeoutException e) {
           resetWith(ResetReason.WRITE_TIMEOUT);
           throw e;
@@ -283,9 +305,7 @@ public final class Stream implements Closeable {
       } finally {
         lock.unlock();
       }
-      session
-          .writer()
-          .data(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_FIN, id, EMPTY, 0, 0, deadline);
+      session.writer().fin(id, deadline);
     } finally {
       writeLock.unlock();
     }
@@ -353,6 +373,7 @@ public final class Stream implements Closeable {
         return;
       }
       resetReason = reason;
+      receiving = false;
       dropBuffer();
       readable.signalAll();
       writable.signalAll();
@@ -380,6 +401,8 @@ public final class Stream implements Closeable {
    */
   boolean onDataStart(long length) throws ProtocolException {
     ResetReason resetFor = null;
+    long credit = 0;
+    boolean keep = false;
     lock.lock();
     try {
       if (length > recvWindow) {
@@ -393,15 +416,19 @@ public final class Stream implements Closeable {
       } else if (resetReason == null) {
         recvWindow -= length;
         ensureCapacity(buffered + length);
-        return true;
+        credit = creditDeferred && recvWindow == 0 ? takeCredit() : 0;
+        keep = true;
       }
     } finally {
       lock.unlock();
     }
+    if (credit > 0) {
+      session.sendWindowUpdate(this, credit);
+    }
     if (resetFor != null) {
       resetWith(resetFor);
     }
-    return false;
+    return keep;
   }
 
   /** The next {@code len} payload bytes of the frame accepted by {@link #onDataStart}. */
@@ -447,6 +474,7 @@ public final class Stream implements Closeable {
       second = remoteFin;
       if (!second) {
         remoteFin = true;
+        receiving = false;
         finished = localFin || appClosed;
         readable.signalAll();
       }
@@ -465,6 +493,7 @@ public final class Stream implements Closeable {
   void onRemoteReset() {
     lock.lock();
     try {
+      receiving = false;
       if (resetReason == null) {
         resetReason = ResetReason.REMOTE;
         dropBuffer();
@@ -487,6 +516,7 @@ public final class Stream implements Closeable {
       if (sessionClosed == null) {
         sessionClosed = cause;
       }
+      receiving = false;
       readable.signalAll();
       writable.signalAll();
     } finally {
@@ -500,6 +530,7 @@ public final class Stream implements Closeable {
     if (!released.compareAndSet(false, true)) {
       return;
     }
+    receiving = false;
     int target;
     lock.lock();
     try {

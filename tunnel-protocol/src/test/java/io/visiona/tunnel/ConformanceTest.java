@@ -170,6 +170,45 @@ class ConformanceTest {
   }
 
   @Test
+  void creditIsHeldWhileThePeerHasWindowLeftAndNeverSentAfterItsFin() throws Exception {
+    try (RawPeer peer = server()) {
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
+      Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      for (int i = 0; i < 3; i++) {
+        peer.sendData(0, 1, new byte[64 * 1024]);
+      }
+      byte[] buf = new byte[3 * 64 * 1024];
+      s.inputStream().readNBytes(buf, 0, buf.length);
+      // Over half the window consumed, but the peer still has 64 KiB of window: it may be done,
+      // its FIN on the way, and would then not know the stream a credit is for.
+      peer.expectSilence(Duration.ofMillis(200));
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_FIN, 1, 0);
+      assertThat(s.inputStream().read()).isEqualTo(-1);
+      peer.expectSilence(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
+  void heldCreditGoesOutOnceThePeerHasUsedItsWindowUp() throws Exception {
+    try (RawPeer peer = server()) {
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
+      Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      for (int i = 0; i < 3; i++) {
+        peer.sendData(0, 1, new byte[64 * 1024]);
+      }
+      byte[] buf = new byte[3 * 64 * 1024];
+      s.inputStream().readNBytes(buf, 0, buf.length);
+      peer.expectSilence(Duration.ofMillis(100));
+      // The last 64 KiB of window: the peer is now blocked and gets everything consumed so far.
+      peer.sendData(0, 1, new byte[64 * 1024]);
+      peer.expect(TYPE_WINDOW_UPDATE, 0, 1, 3 * 64 * 1024);
+      assertThat(s.inputStream().readNBytes(64 * 1024)).hasSize(64 * 1024);
+    }
+  }
+
+  @Test
   void receiveWindowViolationIsAProtocolError() throws Exception {
     try (RawPeer peer = server()) {
       peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
