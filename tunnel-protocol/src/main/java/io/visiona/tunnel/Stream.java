@@ -55,7 +55,7 @@ public final class Stream implements Closeable {
   private int buffered;
   private long recvWindow;
   private long pendingCredit;
-  private boolean creditDeferred;
+  private boolean creditHeld;
   private int windowTarget;
   private long epochStart = System.nanoTime();
   private boolean localFin;
@@ -175,29 +175,34 @@ public final class Stream implements Closeable {
   }
 
   /**
-   * Returns how much window to give back now, or 0. Credit is returned once half the window has
-   * been consumed; a stream that used its whole window within four round trips gets its window
-   * doubled (up to {@link Config#maxWindow()}, within the session's memory budget).
+   * Returns how much window to give back now, or 0. hashicorp's rule: credit goes back once at
+   * least half the window has been consumed, whether or not the peer still has window, so a sender
+   * is not stalled for a round trip per window. None once the peer's FIN or RST has arrived.
+   *
+   * <p>One exception: after this side's FIN, the peer forgets the stream the moment it sends its
+   * own FIN, and a credit crossing that FIN on the wire is logged by hashicorp as a frame for a
+   * missing stream. So on a half-closed stream credit that the peer does not need yet (it still has
+   * window) is held until it has used its window up ({@link #onDataStart}).
    */
   private long creditAfterConsuming(int n) {
     pendingCredit += n;
     if (remoteFin || resetReason != null || pendingCredit < windowTarget / 2) {
       return 0;
     }
-    if (recvWindow > 0) {
-      // The peer still has window, so it is not waiting for this credit, and it may be done with
-      // its FIN on the way: then it forgets the stream, and a credit arriving later is only logged
-      // as a frame for a missing stream (hashicorp). The credit goes out once the peer has used
-      // its window up (onDataStart), and never once FIN or RST has come.
-      creditDeferred = true;
+    if (localFin && recvWindow > 0) {
+      creditHeld = true;
       return 0;
     }
     return takeCredit();
   }
 
-  /** Window credit due now: the consumed bytes, plus growth if the stream is throughput-bound. */
+  /**
+   * Window credit due now: the consumed bytes, plus growth if the stream is throughput-bound (used
+   * its whole window within four round trips: doubled up to {@link Config#maxWindow()}, within the
+   * session's memory budget).
+   */
   private long takeCredit() {
-    creditDeferred = false;
+    creditHeld = false;
     long delta = pendingCredit;
     long now = System.nanoTime();
     long rtt = session.rttNanos();
@@ -416,7 +421,7 @@ public final class Stream implements Closeable {
       } else if (resetReason == null) {
         recvWindow -= length;
         ensureCapacity(buffered + length);
-        credit = creditDeferred && recvWindow == 0 ? takeCredit() : 0;
+        credit = creditHeld && recvWindow == 0 ? takeCredit() : 0;
         keep = true;
       }
     } finally {
