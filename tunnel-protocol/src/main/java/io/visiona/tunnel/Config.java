@@ -22,11 +22,11 @@ import java.util.Objects;
  *     considered dead
  * @param openTimeout how long {@link Session#openStream} waits for an ACK-backlog slot
  * @param writeTimeout how long a stream write waits for send window or buffer space; on expiry the
- *     stream is reset. It also bounds the transport: a transport write of one batch (at most {@code
- *     sendBufferSize} plus control frames) that takes longer (the peer stopped reading), or a
- *     control frame that waits this long for room, ends the session with a {@link
- *     java.net.SocketTimeoutException} naming the timeout; on a very slow link keep {@code
- *     sendBufferSize / writeTimeout} below its bandwidth
+ *     stream is reset. It also bounds the transport: when the transport takes no bytes for this
+ *     long while frames wait (the peer stopped reading), or a control frame waits this long for
+ *     room, the session ends with a {@link java.net.SocketTimeoutException} naming the timeout.
+ *     Frames go to the transport in pieces of at most 64 KiB, so a link is only taken for stuck
+ *     when it moves less than 64 KiB per write timeout (about 2 KiB/s with the default 30 s)
  * @param closeTimeout how long a closed stream waits for the peer's FIN before it is reset
  * @param sendBufferSize bytes of frames queued for the transport before writers wait
  */

@@ -65,6 +65,13 @@ final class FrameWriter {
    */
   static final int DIRECT_WRITE_MAX = 16 * 1024;
 
+  /**
+   * Largest single transport write. A round is written in pieces of at most this size so that the
+   * stuck-write watchdog sees progress on a slow link: the session is stuck only when no piece was
+   * taken for the write timeout (a link slower than this per write timeout is treated as stuck).
+   */
+  static final int WRITE_CHUNK = 64 * 1024;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   // Producers of data wait on space and are woken one at a time, each passing the turn on while
@@ -92,8 +99,10 @@ final class FrameWriter {
   private boolean writerWaiting;
   private int lastDataStream;
   private long lastActiveNanos = System.nanoTime();
+  // When the transport last took a piece of the round being written (or the round started).
+  private volatile long lastProgressNanos = System.nanoTime();
 
-  private final long controlWaitNanos;
+  private final long writeTimeoutNanos;
   private StuckWriteWatchdog watchdog;
   private Consumer<IOException> onStuck = e -> {};
 
@@ -103,13 +112,14 @@ final class FrameWriter {
   }
 
   /**
-   * @param controlWait how long a control frame waits for room in its queue (the session's write
-   *     timeout); beyond, the writer fails, as the transport is evidently stuck
+   * @param writeTimeout the session's write timeout: how long a control frame waits for room in its
+   *     queue (beyond, the writer fails, as the transport is evidently stuck), and how long a data
+   *     frame waits for room beyond its own deadline while the transport no longer takes bytes
    */
-  FrameWriter(int dataCapacity, int controlCapacity, Duration controlWait) {
+  FrameWriter(int dataCapacity, int controlCapacity, Duration writeTimeout) {
     this.dataCapacity = dataCapacity;
     this.controlCapacity = controlCapacity;
-    this.controlWaitNanos = controlWait.toNanos();
+    this.writeTimeoutNanos = writeTimeout.toNanos();
   }
 
   /**
@@ -121,11 +131,14 @@ final class FrameWriter {
     this.onStuck = onStuck;
   }
 
-  /** When the round being written started ({@link System#nanoTime()}), or -1 if none is. */
-  long writingSinceNanos() {
+  /**
+   * While a round is being written, when the transport last took a piece of it (or the round
+   * started), as a {@link System#nanoTime()} value; -1 if no round is being written.
+   */
+  long lastProgressNanos() {
     lock.lock();
     try {
-      return writing ? lastActiveNanos : -1;
+      return writing ? lastProgressNanos : -1;
     } finally {
       lock.unlock();
     }
@@ -168,7 +181,8 @@ final class FrameWriter {
 
   /**
    * A Data frame of {@code len} (at least 1) bytes from {@code buf}, in data order; waits for room
-   * until {@code deadlineNanos} (a {@link System#nanoTime()} value).
+   * until {@code deadlineNanos} (a {@link System#nanoTime()} value), or longer while the transport
+   * keeps taking bytes (at most the write timeout since it last did).
    */
   void data(int streamId, byte[] buf, int off, int len, long deadlineNanos) throws IOException {
     Objects.checkFromIndexSize(off, len, buf.length);
@@ -218,7 +232,7 @@ final class FrameWriter {
    * writer fails (and with it the session) rather than lose the frame.
    */
   private void awaitControlSpace() throws IOException {
-    long deadline = System.nanoTime() + controlWaitNanos;
+    long deadline = System.nanoTime() + writeTimeoutNanos;
     boolean interrupted = false;
     try {
       while (controlLength + FrameHeader.SIZE > controlCapacity) {
@@ -228,7 +242,7 @@ final class FrameWriter {
           SocketTimeoutException stuck =
               new SocketTimeoutException(
                   "control frame waited more than the write timeout of "
-                      + Duration.ofNanos(controlWaitNanos)
+                      + Duration.ofNanos(writeTimeoutNanos)
                       + " for the transport");
           fail(stuck);
           onStuck.accept(stuck);
@@ -304,11 +318,12 @@ final class FrameWriter {
       throws IOException {
     int frame = FrameHeader.SIZE + len;
     Round round;
+    long waitStart = System.nanoTime();
     lock.lock();
     try {
       while (dataLength + frame > dataCapacity) {
         ensureOpen();
-        long left = deadlineNanos - System.nanoTime();
+        long left = extended(deadlineNanos, waitStart) - System.nanoTime();
         if (left <= 0) {
           space.signal(); // a turn this producer may have been given goes to the next
           throw new SocketTimeoutException("write timed out waiting for the transport");
@@ -354,6 +369,18 @@ final class FrameWriter {
   }
 
   /**
+   * A data frame's deadline, extended while the transport takes bytes: if it took some since the
+   * producer began to wait, the wait may go on until the write timeout after it last did. A slow
+   * link is not a stuck one, and a stuck one is ended by the watchdog anyway.
+   */
+  private long extended(long deadlineNanos, long waitStart) {
+    long progress = lastProgressNanos;
+    return progress - waitStart > 0
+        ? Math.max(deadlineNanos, progress + writeTimeoutNanos)
+        : deadlineNanos;
+  }
+
+  /**
    * Writes a round taken by this thread and gives up ownership; a failed write fails the writer.
    */
   private void write(Round round) throws IOException {
@@ -361,7 +388,7 @@ final class FrameWriter {
       if (watchdog != null) {
         watchdog.roundStarted();
       }
-      round.writeTo(transport);
+      round.writeTo(transport, this::progressed);
     } catch (IOException | RuntimeException e) {
       IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
       fail(io);
@@ -371,14 +398,25 @@ final class FrameWriter {
     }
   }
 
+  private void progressed() {
+    lastProgressNanos = System.nanoTime();
+  }
+
   /** Both queues, taken whole for one round of transport writes. */
   private record Round(byte[] control, int controlLength, byte[] data, int dataLength) {
-    void writeTo(Transport transport) throws IOException {
-      if (controlLength > 0) {
-        transport.write(control, 0, controlLength);
-      }
-      if (dataLength > 0) {
-        transport.write(data, 0, dataLength);
+    /** Control first, then data, in pieces of at most {@link #WRITE_CHUNK}. */
+    void writeTo(Transport transport, Runnable progress) throws IOException {
+      writeChunked(transport, control, controlLength, progress);
+      writeChunked(transport, data, dataLength, progress);
+    }
+
+    private static void writeChunked(Transport transport, byte[] buf, int len, Runnable progress)
+        throws IOException {
+      for (int off = 0; off < len; ) {
+        int n = Math.min(len - off, WRITE_CHUNK);
+        transport.write(buf, off, n);
+        progress.run();
+        off += n;
       }
     }
   }
@@ -394,6 +432,7 @@ final class FrameWriter {
     dataSpare = round.data();
     dataLength = 0;
     lastActiveNanos = System.nanoTime();
+    lastProgressNanos = lastActiveNanos;
     controlSpace.signalAll();
     space.signal();
     return round;

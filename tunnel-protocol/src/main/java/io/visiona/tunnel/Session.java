@@ -96,7 +96,7 @@ public final class Session implements AutoCloseable {
     this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE, config.writeTimeout());
     this.watchdog =
         new StuckWriteWatchdog(
-            writer::writingSinceNanos,
+            writer::lastProgressNanos,
             config.writeTimeout(),
             (task, delay) -> WATCHDOGS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
             this::writeStuck);

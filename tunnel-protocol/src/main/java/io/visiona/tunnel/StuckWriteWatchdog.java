@@ -8,19 +8,24 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Ends a session whose transport write has made no progress for the write timeout: a peer that
- * stops reading would otherwise block the writer, and everyone waiting on it, forever (a blocking
- * socket write has no timeout of its own).
+ * Ends a session whose transport has taken no bytes for the write timeout: a peer that stops
+ * reading would otherwise block the writer, and everyone waiting on it, forever (a blocking socket
+ * write has no timeout of its own). Progress, not the time a whole round takes, is what counts: the
+ * writer writes in pieces of at most {@link FrameWriter#WRITE_CHUNK}, so a slow but moving link is
+ * never mistaken for a stuck one.
  *
  * <p>At most one timer per session, armed when a round starts and none is pending, re-armed while
  * rounds go on and dropped once the writer is idle, so an idle session holds none.
  */
 final class StuckWriteWatchdog {
 
-  /** Whether a round is being written, and since when. */
+  /** Whether a round is being written, and when the transport last took some of it. */
   interface Rounds {
-    /** {@link System#nanoTime()} when the round being written started; {@code -1} if none. */
-    long writingSinceNanos();
+    /**
+     * {@link System#nanoTime()} when the transport last took a piece of the round being written (or
+     * the round started); {@code -1} if none is being written.
+     */
+    long lastProgressNanos();
   }
 
   private final Rounds rounds;
@@ -56,7 +61,7 @@ final class StuckWriteWatchdog {
     synchronized (lock) {
       // Read under this lock: a round starting meanwhile either sees no timer and arms one, or
       // is seen here.
-      long since = rounds.writingSinceNanos();
+      long since = rounds.lastProgressNanos();
       timer = null;
       if (stopped || since < 0) {
         return;
@@ -70,7 +75,7 @@ final class StuckWriteWatchdog {
     }
     onStuck.accept(
         new SocketTimeoutException(
-            "transport write made no progress within the write timeout of "
+            "the transport took no bytes within the write timeout of "
                 + timeout
                 + " (the peer stopped reading)"));
   }

@@ -65,4 +65,93 @@ class StuckTransportTest {
       }
     }
   }
+
+  @Test
+  void aSlowButMovingPeerIsNotTakenForStuck() throws Exception {
+    Duration writeTimeout = Duration.ofSeconds(3);
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      listener.setReceiveBufferSize(4096);
+      Socket ours = new Socket();
+      ours.setSendBufferSize(4096);
+      ours.connect(listener.getLocalSocketAddress());
+      try (Socket peer = listener.accept()) {
+        Session session =
+            Session.client(
+                new SocketTransport(ours), RawPeer.quiet().writeTimeout(writeTimeout).build());
+        Stream stream = session.openStream();
+        long start = System.nanoTime();
+        CompletableFuture<Void> written =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    stream.outputStream().write(new byte[WINDOW]);
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+        // About 40 KB/s: the window takes some 6 s, twice the write timeout, and so did each
+        // batch of frames once the writer fell behind; only pieces of 64 KiB still go through
+        // within the timeout.
+        long received = readSlowly(peer.getInputStream(), WINDOW + 2 * FrameHeader.SIZE);
+        written.get();
+        assertThat(received).isGreaterThanOrEqualTo(WINDOW + 2 * FrameHeader.SIZE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThan(writeTimeout.multipliedBy(2));
+        assertThat(session.isClosed()).as("closed by %s", session.closeCause()).isFalse();
+        session.close();
+      }
+    }
+  }
+
+  @Test
+  void aPeerThatStopsReadingEndsTheSessionWithinTheWriteTimeout() throws Exception {
+    Duration writeTimeout = Duration.ofSeconds(1);
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      listener.setReceiveBufferSize(4096);
+      Socket ours = new Socket();
+      ours.setSendBufferSize(4096);
+      ours.connect(listener.getLocalSocketAddress());
+      try (Socket peer = listener.accept()) {
+        Session session =
+            Session.client(
+                new SocketTransport(ours), RawPeer.quiet().writeTimeout(writeTimeout).build());
+        Stream stream = session.openStream();
+        long start = System.nanoTime();
+        CompletableFuture<Void> written =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    stream.outputStream().write(new byte[WINDOW]);
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+        // The peer reads nothing: the buffers fill at once and the transport takes no more.
+        assertThat(session.awaitClosed(Duration.ofSeconds(10))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isLessThan(writeTimeout.plusSeconds(2));
+        assertThat(session.closeCause())
+            .isInstanceOf(SocketTimeoutException.class)
+            .hasMessageContaining("write timeout of " + writeTimeout);
+        written.handle((ok, e) -> null).get(); // queued, or failed by the session's end
+        assertThatThrownBy(() -> stream.outputStream().write(1))
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+    }
+  }
+
+  /** Reads 4 KiB every 100 ms (pacing a slow link, not synchronisation) until {@code total}. */
+  private static long readSlowly(InputStream in, long total) throws Exception {
+    byte[] buf = new byte[4096];
+    long received = 0;
+    while (received < total) {
+      int n = in.read(buf);
+      if (n < 0) {
+        break;
+      }
+      received += n;
+      Thread.sleep(100);
+    }
+    return received;
+  }
 }
