@@ -178,6 +178,9 @@ class ConformanceTest {
       for (int i = 0; i < 3; i++) {
         peer.sendData(0, 1, new byte[64 * 1024]);
       }
+      // The pong proves all three frames are buffered before the application reads.
+      peer.send(TYPE_PING, FLAG_SYN, 0, 7);
+      peer.expect(TYPE_PING, FLAG_ACK, 0, 7);
       // The peer has 64 KiB of window left; hashicorp's rule still credits at half the window, so
       // a sender is never stalled for a round trip per window.
       byte[] buf = new byte[140_000];
