@@ -4,13 +4,11 @@ import static io.visiona.tunnel.FrameHeader.GO_AWAY_NORMAL;
 import static io.visiona.tunnel.FrameHeader.GO_AWAY_PROTOCOL_ERROR;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -50,7 +48,7 @@ public final class Session implements AutoCloseable {
   private final AcceptQueue acceptQueue;
   private final Pinger pinger;
   private final SessionCounters counters = new SessionCounters();
-  private final Semaphore ackSlots;
+  private final AckBacklog ackBacklog;
   private final StreamHost streamHost;
   private final InboundDispatcher inbound;
 
@@ -59,9 +57,8 @@ public final class Session implements AutoCloseable {
   private volatile IOException closeCause;
   private volatile boolean closedLocally;
   private final List<Consumer<Throwable>> closeListeners = new CopyOnWriteArrayList<>();
-  private final List<Runnable> goAwayListeners = new CopyOnWriteArrayList<>();
+  private final PeerGoAway peerGoAway = new PeerGoAway();
   private volatile boolean localGoAway;
-  private volatile int remoteGoAway = -1;
   private volatile Thread writerThread;
 
   /** Builds the parts; nothing runs until {@link #start()}. */
@@ -78,8 +75,8 @@ public final class Session implements AutoCloseable {
     this.streams = new StreamTable(client, config);
     this.acceptQueue = new AcceptQueue(config.acceptBacklog());
     this.pinger = new Pinger(writer, config);
-    this.ackSlots = new Semaphore(config.ackBacklog());
-    this.streamHost = new SessionStreamHost(this, writer, streams, pinger, counters, ackSlots);
+    this.ackBacklog = new AckBacklog(config);
+    this.streamHost = new SessionStreamHost(this, writer, streams, pinger, counters, ackBacklog);
     this.inbound =
         new InboundDispatcher(this, streams, acceptQueue, streamHost, writer, pinger, counters);
   }
@@ -129,30 +126,16 @@ public final class Session implements AutoCloseable {
    */
   public Stream openStream() throws IOException {
     ensureOpen();
-    if (remoteGoAway >= 0) {
-      throw new GoAwayException(remoteGoAway);
+    if (peerGoAway.received()) {
+      throw new GoAwayException(GO_AWAY_NORMAL);
     }
-    acquireAckSlot();
+    ackBacklog.acquire();
     Stream stream;
     try {
-      if (streams.full()) {
-        throw new StreamLimitException(
-            StreamLimitException.Limit.MAX_STREAMS, "too many streams: " + config.maxStreams());
-      }
-      if (!streams.reserve(config.initialWindow())) {
-        throw new StreamLimitException(
-            StreamLimitException.Limit.MEMORY_BUDGET, "session memory budget exhausted");
-      }
-      int id = streams.nextOwnId();
-      if (id < 0) {
-        streams.unreserve(config.initialWindow());
-        throw new StreamLimitException(
-            StreamLimitException.Limit.STREAM_IDS, "stream ids exhausted");
-      }
-      stream = new Stream(streamHost, id, true, config.initialWindow());
-      streams.add(stream);
+      ensureOpen();
+      stream = streams.open(id -> new Stream(streamHost, id, true, config.initialWindow()), config);
     } catch (IOException | RuntimeException e) {
-      ackSlots.release();
+      ackBacklog.release();
       throw e;
     }
     try {
@@ -188,22 +171,6 @@ public final class Session implements AutoCloseable {
     return config.initialWindow() - Config.SPEC_INITIAL_WINDOW;
   }
 
-  private void acquireAckSlot() throws IOException {
-    try {
-      if (!ackSlots.tryAcquire(config.openTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new SocketTimeoutException(
-            config.ackBacklog() + " streams await the peer's ACK; open timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    }
-    if (closed.get()) {
-      ackSlots.release();
-      ensureOpen();
-    }
-  }
-
   /** Round trip of a Ping, bounded by the keepalive timeout (or 10 s if that is zero). */
   public Duration ping() throws IOException {
     ensureOpen();
@@ -226,7 +193,7 @@ public final class Session implements AutoCloseable {
 
   /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
   public boolean peerGoingAway() {
-    return remoteGoAway >= 0;
+    return peerGoAway.received();
   }
 
   /**
@@ -234,10 +201,7 @@ public final class Session implements AutoCloseable {
    * runs on the thread that delivers received bytes (see {@link Transport}) and must not block.
    */
   public void onPeerGoAway(Runnable listener) {
-    goAwayListeners.add(listener);
-    if (remoteGoAway >= 0 && goAwayListeners.remove(listener)) {
-      listener.run();
-    }
+    peerGoAway.onReceived(listener);
   }
 
   /** Closes the session: queued frames get a moment to go out, then the transport is closed. */
@@ -355,12 +319,7 @@ public final class Session implements AutoCloseable {
       inputEnded(new GoAwayException(code));
       return;
     }
-    remoteGoAway = GO_AWAY_NORMAL;
-    for (Runnable l : goAwayListeners) {
-      if (goAwayListeners.remove(l)) {
-        l.run();
-      }
-    }
+    peerGoAway.receivedNow();
   }
 
   void protocolError(ProtocolException e) {

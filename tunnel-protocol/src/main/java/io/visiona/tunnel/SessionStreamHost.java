@@ -3,7 +3,6 @@ package io.visiona.tunnel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * A session's {@link StreamHost}: connects each stream to the session's writer, table, counters.
@@ -15,7 +14,7 @@ final class SessionStreamHost implements StreamHost {
   private final StreamTable streams;
   private final Pinger pinger;
   private final SessionCounters counters;
-  private final Semaphore ackSlots;
+  private final AckBacklog ackBacklog;
 
   SessionStreamHost(
       Session session,
@@ -23,13 +22,13 @@ final class SessionStreamHost implements StreamHost {
       StreamTable streams,
       Pinger pinger,
       SessionCounters counters,
-      Semaphore ackSlots) {
+      AckBacklog ackBacklog) {
     this.session = session;
     this.writer = writer;
     this.streams = streams;
     this.pinger = pinger;
     this.counters = counters;
-    this.ackSlots = ackSlots;
+    this.ackBacklog = ackBacklog;
   }
 
   @Override
@@ -99,7 +98,7 @@ final class SessionStreamHost implements StreamHost {
 
   @Override
   public void ackReceived() {
-    ackSlots.release();
+    ackBacklog.release();
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * A session's live streams by id, the ids it opens, and its memory budget: the sum of all streams'
@@ -42,10 +43,27 @@ final class StreamTable {
     return streams.size() >= maxStreams;
   }
 
-  /** The next id this side opens, or -1 once they are used up (yamux ids are 32-bit). */
-  int nextOwnId() {
+  /**
+   * Opens a stream of this side: within {@link Config#maxStreams()} and the memory budget, with the
+   * next free id of this side's parity.
+   */
+  Stream open(IntFunction<Stream> newStream, Config config) throws StreamLimitException {
+    if (full()) {
+      throw new StreamLimitException(
+          StreamLimitException.Limit.MAX_STREAMS, "too many streams: " + maxStreams);
+    }
+    if (!reserve(config.initialWindow())) {
+      throw new StreamLimitException(
+          StreamLimitException.Limit.MEMORY_BUDGET, "session memory budget exhausted");
+    }
     int id = nextId.getAndAdd(2);
-    return id < 0 || Integer.compareUnsigned(id, 0xFFFF_FFFE) >= 0 ? -1 : id;
+    if (id < 0 || Integer.compareUnsigned(id, 0xFFFF_FFFE) >= 0) {
+      unreserve(config.initialWindow());
+      throw new StreamLimitException(StreamLimitException.Limit.STREAM_IDS, "stream ids exhausted");
+    }
+    Stream stream = newStream.apply(id);
+    add(stream);
+    return stream;
   }
 
   void add(Stream stream) {
