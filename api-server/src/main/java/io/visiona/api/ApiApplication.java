@@ -37,6 +37,7 @@ import io.visiona.api.http.CookieWriter;
 import io.visiona.api.http.CsrfFilter;
 import io.visiona.api.http.SessionAuthenticator;
 import io.visiona.api.internal.AgentVerifyService;
+import io.visiona.api.internal.PresenceEndpoints;
 import io.visiona.api.pairing.PairingRoutes;
 import io.visiona.api.pairing.PairingService;
 import io.visiona.api.persistence.AuditLog;
@@ -44,8 +45,11 @@ import io.visiona.api.persistence.Database;
 import io.visiona.api.persistence.LoginTransactionRepository;
 import io.visiona.api.persistence.SessionRepository;
 import io.visiona.api.persistence.UserRepository;
+import io.visiona.api.presence.PresenceRepository;
+import io.visiona.api.presence.PresenceService;
+import io.visiona.api.presence.TunnelCloser;
 import io.visiona.api.proxy.ProxyClient;
-import io.visiona.api.relay.RelayLink;
+import io.visiona.api.relay.RelayLinks;
 import io.visiona.api.session.SessionService;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
@@ -61,6 +65,7 @@ import io.visiona.server.signing.SignedHttpRequests;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,6 +74,9 @@ import java.util.logging.Logger;
 public final class ApiApplication implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ApiApplication.class.getName());
+
+  /** Fence calls to older proxy replicas in flight at once (beyond: logged, not sent). */
+  private static final int MAX_FENCES_IN_FLIGHT = 256;
 
   private final RouteTable internalRoutes = new RouteTable();
   private final Database database;
@@ -116,7 +124,8 @@ public final class ApiApplication implements AutoCloseable {
       DeviceCredentials verifier,
       PairingService pairing,
       AuditLog audit,
-      RelayLink relay) {}
+      RelayLinks relay,
+      PresenceService presence) {}
 
   public static ApiApplication create(ApiSettings settings, Clock clock) {
     Database db = Database.open(settings.database());
@@ -190,6 +199,15 @@ public final class ApiApplication implements AutoCloseable {
       CredentialRepository credentialRepository = new CredentialRepository(db.jdbi());
       DeviceCredentials deviceCredentials =
           new DeviceCredentials(db.jdbi(), credentialRepository, settings.credentials(), clock);
+      Optional<SignedHttpRequests> toProxy =
+          settings
+              .signing()
+              .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock)));
+      ProxyClient proxy = new ProxyClient(settings.proxy(), toProxy);
+      PresenceRepository presenceRepository = new PresenceRepository(db.jdbi());
+      TunnelCloser closer =
+          new TunnelCloser(
+              presenceRepository, proxy, clock, settings.proxy().timeout(), MAX_FENCES_IN_FLIGHT);
       Devices devices =
           new Devices(
               new DeviceRepository(db.jdbi()),
@@ -197,23 +215,16 @@ public final class ApiApplication implements AutoCloseable {
               deviceCredentials,
               new PairingService(db.jdbi(), deviceCredentials, audit, settings.pairing(), clock),
               audit,
-              new RelayLink(
-                  settings.relay(),
-                  settings
-                      .signing()
-                      .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock)))));
-      ProxyClient proxy =
-          new ProxyClient(
-              settings.proxy(),
-              settings
-                  .signing()
-                  .map(s -> new SignedHttpRequests(s.signer(Direction.API_TO_PROXY, clock))));
+              new RelayLinks(
+                  settings.relay(), presenceRepository, settings.presence(), toProxy, clock),
+              new PresenceService(presenceRepository, closer, settings.presence(), clock));
       new PairingRoutes(devices.pairing(), clientAddress).register(routes, box);
       new DeviceRoutes(
               devices.devices(),
               credentialRepository,
               deviceCredentials,
-              proxy,
+              presenceRepository,
+              closer,
               audit,
               settings.pairing().tunnelUrl(),
               clientAddress,
@@ -302,7 +313,8 @@ public final class ApiApplication implements AutoCloseable {
     internalSignatures.addTo(routing);
     internalRoutes
         .recording(routing)
-        .register("/internal", new AgentVerifyService(devices.verifier(), devices.audit()));
+        .register("/internal", new AgentVerifyService(devices.verifier(), devices.audit()))
+        .register("/internal", new PresenceEndpoints(devices.presence()));
   }
 
   /** The public listener's HTTP/1 upgrades: WebSocket passthrough to devices. */

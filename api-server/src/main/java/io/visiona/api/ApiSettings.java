@@ -8,6 +8,7 @@ import io.visiona.api.device.CredentialSettings;
 import io.visiona.api.http.BoxLimitSettings;
 import io.visiona.api.pairing.PairingSettings;
 import io.visiona.api.persistence.DatabaseSettings;
+import io.visiona.api.presence.PresenceSettings;
 import io.visiona.api.proxy.ProxySettings;
 import io.visiona.api.relay.RelaySettings;
 import io.visiona.api.session.SessionSettings;
@@ -38,6 +39,7 @@ public record ApiSettings(
     BoxLimitSettings boxLimits,
     Duration auditRetention,
     RelaySettings relay,
+    PresenceSettings presence,
     DeviceAccessSettings deviceAccess,
     ListenerSettings httpListener,
     ListenerSettings internalListener) {
@@ -63,6 +65,7 @@ public record ApiSettings(
         BoxLimitSettings.from(api.get("box")),
         api.get("audit.retention").as(Duration.class).orElse(Duration.ofDays(365)),
         RelaySettings.from(api.get("relay")),
+        PresenceSettings.from(api.get("presence")),
         DeviceAccessSettings.from(api.get("devices.access")),
         ListenerSettings.from(api.get("http"), ListenerSettings.publicDefaults(10_000)),
         ListenerSettings.from(api.get("internal"), ListenerSettings.internalDefaults(1024)));

@@ -9,6 +9,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.visiona.proxy.auth.AddressLimitedAuthenticator;
 import io.visiona.proxy.auth.AgentAuthenticator;
 import io.visiona.proxy.auth.ApiServerAuthenticator;
+import io.visiona.proxy.auth.ApiServerClient;
 import io.visiona.proxy.auth.CachingAuthenticator;
 import io.visiona.proxy.auth.OutboundSigner;
 import io.visiona.proxy.auth.TimedAuthenticator;
@@ -17,6 +18,7 @@ import io.visiona.proxy.internal.SessionsService;
 import io.visiona.proxy.link.LinkEndpoint;
 import io.visiona.proxy.link.LinkSessions;
 import io.visiona.proxy.metrics.ProxyMetrics;
+import io.visiona.proxy.presence.PresenceReporter;
 import io.visiona.proxy.tunnel.ClientAddresses;
 import io.visiona.proxy.tunnel.TunnelEndpoint;
 import io.visiona.proxy.tunnel.TunnelRegistry;
@@ -39,7 +41,6 @@ import io.visiona.server.signing.SignatureMetrics;
 import io.visiona.server.signing.SignedHttpRequests;
 import io.visiona.server.signing.SignedUpgrade;
 import io.visiona.server.signing.SigningSettings;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ public final class ProxyServer {
    */
   static final Duration CLOSE_ON_DRAIN = Duration.ofSeconds(2);
 
+  /** The shortest last flush of presence events on a drain. */
+  static final Duration MIN_FINAL_FLUSH = Duration.ofSeconds(2);
+
   private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
   private final ProxySettings settings;
@@ -75,12 +79,14 @@ public final class ProxyServer {
   private final ProxyMetrics metrics;
   private final ListenerProbe listeners = new ListenerProbe();
   private final WebServer server;
+  private final Optional<PresenceReporter> presence;
 
   private ProxyServer(
       ProxySettings settings,
       Lifecycle lifecycle,
       AgentAuthenticator authenticator,
-      Optional<RequestVerifier> internalVerifier) {
+      Optional<RequestVerifier> internalVerifier,
+      Optional<ApiServerClient> presenceApi) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.authenticator =
@@ -93,6 +99,17 @@ public final class ProxyServer {
             Clock.systemUTC());
     this.registry = new TunnelRegistry(settings.tunnel().maxAgents());
     this.metrics = new ProxyMetrics(Metrics.globalRegistry(), registry::size);
+    // Listening to the registry before any tunnel can be accepted.
+    this.presence =
+        presenceApi.map(
+            api ->
+                new PresenceReporter(
+                    settings.replica(),
+                    settings.presence(),
+                    api,
+                    registry,
+                    metrics,
+                    Clock.systemUTC()));
     this.server = webServer(internalVerifier);
     listeners
         .watch(server, WebServer.DEFAULT_SOCKET_NAME, settings.tunnelHost())
@@ -108,7 +125,21 @@ public final class ProxyServer {
       Lifecycle lifecycle,
       AgentAuthenticator authenticator,
       Optional<RequestVerifier> internalVerifier) {
-    return new ProxyServer(settings, lifecycle, authenticator, internalVerifier);
+    return new ProxyServer(settings, lifecycle, authenticator, internalVerifier, Optional.empty());
+  }
+
+  /**
+   * As {@link #create(ProxySettings, Lifecycle, AgentAuthenticator, Optional)}, reporting presence
+   * (heartbeats, tunnel events) to the api-server through {@code presenceApi}.
+   */
+  public static ProxyServer create(
+      ProxySettings settings,
+      Lifecycle lifecycle,
+      AgentAuthenticator authenticator,
+      Optional<RequestVerifier> internalVerifier,
+      ApiServerClient presenceApi) {
+    return new ProxyServer(
+        settings, lifecycle, authenticator, internalVerifier, Optional.of(presenceApi));
   }
 
   /** {@link #production(ProxySettings, Optional, Lifecycle)} without signing keys. */
@@ -118,8 +149,9 @@ public final class ProxyServer {
 
   /**
    * The proxy as configured, with the production authenticator (the api-server's internal API,
-   * contacted only when an agent connects, with signed requests). Without signing keys the proxy
-   * still starts, but refuses every internal request and cannot check agent credentials (503).
+   * contacted when an agent connects, with signed requests) and presence reporting to the same
+   * api-server URL with the same keys. Without signing keys the proxy still starts, but refuses
+   * every internal request and cannot check agent credentials (503) nor report presence.
    */
   public static ProxyServer production(
       ProxySettings settings, Optional<SigningSettings> signing, Lifecycle lifecycle) {
@@ -134,12 +166,9 @@ public final class ProxyServer {
                 });
     Optional<RequestVerifier> internalVerifier =
         signing.map(s -> s.verifier(Direction.API_TO_PROXY, clock));
-    AgentAuthenticator api =
-        new ApiServerAuthenticator(
-            HttpClient.newBuilder().connectTimeout(settings.auth().timeout()).build(),
-            settings.auth().apiServer(),
-            signer,
-            settings.auth().timeout());
+    ApiServerClient apiServer =
+        ApiServerClient.create(settings.auth().apiServer(), signer, settings.auth().timeout());
+    AgentAuthenticator api = new ApiServerAuthenticator(apiServer);
     AgentAuthenticator cached =
         new CachingAuthenticator(
             api,
@@ -148,7 +177,13 @@ public final class ProxyServer {
             settings.auth().refusalCacheTtl(),
             settings.auth().refusalCacheMaxEntries(),
             Clock.systemUTC());
-    return create(settings, lifecycle, cached, internalVerifier);
+    if (signing.isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "no signing keys: presence is not reported, api-servers cannot see this replica");
+      return create(settings, lifecycle, cached, internalVerifier);
+    }
+    return create(settings, lifecycle, cached, internalVerifier, apiServer);
   }
 
   /** The largest body an internal endpoint takes (forward/http), which the signature covers. */
@@ -276,7 +311,13 @@ public final class ProxyServer {
 
   public ProxyServer start() {
     server.start();
+    presence.ifPresent(PresenceReporter::start);
     return this;
+  }
+
+  /** The presence reporter, when this proxy reports to an api-server. */
+  public Optional<PresenceReporter> presence() {
+    return presence;
   }
 
   public WebServer webServer() {
@@ -319,14 +360,22 @@ public final class ProxyServer {
   /**
    * SIGTERM handling: {@link Lifecycle#drainAndStop} (readiness down, {@link #beginDrain}, wait for
    * {@link #idle} or the grace period, {@link #closeConnections}, stop the listeners), then
-   * whatever is still registered is closed (normally nothing: upgrades are refused while draining).
+   * whatever is still registered is closed (normally nothing: upgrades are refused while draining)
+   * and the pending presence events are sent, within what is left of the grace period (at least
+   * {@link #MIN_FINAL_FLUSH}).
    */
   public void drainAndStop(Duration grace) {
+    long start = System.nanoTime();
     try {
       lifecycle.drainAndStop(server, grace, this::beginDrain, this::idle, this::closeConnections);
     } finally {
       registry.closeAll();
       links.closeAll();
+      // The tunnels' disconnects, so that api-servers see the devices offline at once rather
+      // than when the lease runs out.
+      Duration left = grace.minusNanos(System.nanoTime() - start);
+      presence.ifPresent(
+          p -> p.flushAndStop(left.compareTo(MIN_FINAL_FLUSH) > 0 ? left : MIN_FINAL_FLUSH));
     }
   }
 
@@ -351,8 +400,12 @@ public final class ProxyServer {
     }
   }
 
-  /** Closes every tunnel, stops the listeners, removes the meters. */
+  /**
+   * Stops at once, like a crash as far as presence goes (nothing more is reported; the leases run
+   * out): closes every tunnel, stops the listeners, removes the meters.
+   */
   public void stop() {
+    presence.ifPresent(PresenceReporter::close);
     registry.closeAll();
     links.closeAll();
     server.stop();

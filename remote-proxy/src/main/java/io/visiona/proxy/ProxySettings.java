@@ -4,6 +4,8 @@ import io.helidon.config.Config;
 import io.visiona.proxy.auth.AuthSettings;
 import io.visiona.proxy.forward.ForwardSettings;
 import io.visiona.proxy.link.LinkSettings;
+import io.visiona.proxy.presence.PresenceSettings;
+import io.visiona.proxy.presence.ReplicaSettings;
 import io.visiona.proxy.tunnel.TunnelSettings;
 import io.visiona.server.listener.ListenerSettings;
 import java.time.Duration;
@@ -22,7 +24,9 @@ public record ProxySettings(
     ForwardSettings forward,
     AuthSettings auth,
     ListenerSettings tunnelListener,
-    ListenerSettings internalListener) {
+    ListenerSettings internalListener,
+    ReplicaSettings replica,
+    PresenceSettings presence) {
 
   /** Connections the tunnel listener takes beyond max-agents by default (upgrades, refusals). */
   public static final int TUNNEL_CONNECTION_HEADROOM = 1000;
@@ -56,7 +60,9 @@ public record ProxySettings(
         ForwardSettings.defaults(),
         AuthSettings.defaults(),
         tunnelListenerDefaults(TunnelSettings.defaults()),
-        internalListenerDefaults());
+        internalListenerDefaults(),
+        ReplicaSettings.defaults(),
+        PresenceSettings.defaults());
   }
 
   static ListenerSettings tunnelListenerDefaults(TunnelSettings tunnel) {
@@ -80,7 +86,9 @@ public record ProxySettings(
         ForwardSettings.from(proxy.get("forward")),
         AuthSettings.from(proxy.get("auth")),
         ListenerSettings.from(proxy.get("tunnel"), tunnelListenerDefaults(tunnel)),
-        ListenerSettings.from(proxy.get("internal"), internalListenerDefaults()));
+        ListenerSettings.from(proxy.get("internal"), internalListenerDefaults()),
+        ReplicaSettings.from(proxy.get("replica")),
+        PresenceSettings.from(proxy.get("presence")));
   }
 
   /** For tests: every listener on an ephemeral loopback port. */
@@ -105,7 +113,9 @@ public record ProxySettings(
         forward,
         auth,
         l,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withLink(LinkSettings l) {
@@ -120,7 +130,9 @@ public record ProxySettings(
         forward,
         auth,
         tunnelListener,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withForward(ForwardSettings f) {
@@ -135,7 +147,9 @@ public record ProxySettings(
         f,
         auth,
         tunnelListener,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withAuth(AuthSettings a) {
@@ -150,7 +164,9 @@ public record ProxySettings(
         forward,
         a,
         tunnelListener,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withDrainGrace(Duration d) {
@@ -165,7 +181,9 @@ public record ProxySettings(
         forward,
         auth,
         tunnelListener,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withTunnelListener(ListenerSettings l) {
@@ -180,7 +198,9 @@ public record ProxySettings(
         forward,
         auth,
         l,
-        internalListener);
+        internalListener,
+        replica,
+        presence);
   }
 
   public ProxySettings withInternalListener(ListenerSettings l) {
@@ -195,6 +215,42 @@ public record ProxySettings(
         forward,
         auth,
         tunnelListener,
-        l);
+        l,
+        replica,
+        presence);
+  }
+
+  public ProxySettings withReplica(ReplicaSettings r) {
+    return new ProxySettings(
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        forward,
+        auth,
+        tunnelListener,
+        internalListener,
+        r,
+        presence);
+  }
+
+  public ProxySettings withPresence(PresenceSettings p) {
+    return new ProxySettings(
+        tunnelHost,
+        tunnelPort,
+        internalHost,
+        internalPort,
+        drainGrace,
+        tunnel,
+        link,
+        forward,
+        auth,
+        tunnelListener,
+        internalListener,
+        replica,
+        p);
   }
 }

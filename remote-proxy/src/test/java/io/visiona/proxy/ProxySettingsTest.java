@@ -9,6 +9,7 @@ import io.visiona.server.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -109,5 +110,37 @@ class ProxySettingsTest {
     assertThatThrownBy(() -> ProxySettings.from(config.get("proxy")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sendBuffer");
+  }
+
+  @Test
+  void replicaAndPresenceSettingsAreTypedAndChecked() {
+    Config config =
+        ConfigLoader.load(
+            FILE,
+            Map.of(
+                "VISIONA_PROXY_REPLICA_ID", "proxy-b.eu_1",
+                "VISIONA_PROXY_REPLICA_INTERNAL_URL", "http://10.0.0.6:3801",
+                "VISIONA_PROXY_PRESENCE_REPORT_INTERVAL", "PT0.5S",
+                "VISIONA_PROXY_PRESENCE_HEARTBEAT_INTERVAL", "PT3S",
+                "VISIONA_PROXY_PRESENCE_MAX_PENDING_EVENTS", "50",
+                "VISIONA_PROXY_PRESENCE_MAX_BACKOFF", "PT2S"));
+    ProxySettings s = ProxySettings.from(config.get("proxy"));
+    assertThat(s.replica().id()).isEqualTo("proxy-b.eu_1");
+    assertThat(s.replica().internalUrl()).hasToString("http://10.0.0.6:3801");
+    assertThat(s.presence())
+        .isEqualTo(
+            new io.visiona.proxy.presence.PresenceSettings(
+                Duration.ofMillis(500), Duration.ofSeconds(3), 50, Duration.ofSeconds(2)));
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("VISIONA_PROXY_REPLICA_ID", "proxy 1"),
+            Map.of("VISIONA_PROXY_REPLICA_ID", "x".repeat(65)),
+            Map.of("VISIONA_PROXY_REPLICA_INTERNAL_URL", "ftp://10.0.0.6"),
+            Map.of("VISIONA_PROXY_PRESENCE_REPORT_INTERVAL", "PT0S"),
+            Map.of("VISIONA_PROXY_PRESENCE_MAX_PENDING_EVENTS", "0"))) {
+      assertThatThrownBy(() -> ProxySettings.from(ConfigLoader.load(FILE, bad).get("proxy")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("proxy.");
+    }
   }
 }

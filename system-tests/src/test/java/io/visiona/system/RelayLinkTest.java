@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.visiona.api.relay.RelayException;
-import io.visiona.api.relay.RelayLink;
+import io.visiona.api.relay.RelayLinks;
 import io.visiona.tunnel.Stream;
 import io.visiona.tunnel.agent.AgentConfig;
 import io.visiona.tunnel.agent.AgentState;
@@ -21,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +73,7 @@ class RelayLinkTest {
     servers.close();
   }
 
-  private RelayLink relay() {
+  private RelayLinks relay() {
     return servers.app.devices().relay();
   }
 
@@ -114,7 +113,8 @@ class RelayLinkTest {
                           "http://127.0.0.1:" + servers.api.port("internal") + "/observe/metrics")))
               .body();
       assertThat(metrics)
-          .contains("api_relay_link_up{scope=\"application\",} 1.0")
+          // One link per proxy replica, tagged with its id (proxy.replica.id, proxy-1 by default).
+          .contains("api_relay_link_up{replica=\"proxy-1\",scope=\"application\",} 1.0")
           .contains("api_relay_link_connects_total");
       assertThat(relay().bytes(true)).isGreaterThanOrEqualTo(message.length);
     }
@@ -139,21 +139,29 @@ class RelayLinkTest {
   }
 
   @Test
-  void withoutAProxyTheApiServerStartsAndDeviceAccessIsUnavailable(@TempDir Path other)
+  void withAnUnreachableReplicaTheApiServerStartsAndReadinessShowsTheLinkDown(@TempDir Path other)
       throws Exception {
-    try (TwoServers lonely =
-        TwoServers.start(other, Map.of("relay.link-url", "ws://127.0.0.1:1/internal/link"))) {
-      RelayLink link = lonely.app.devices().relay();
-      assertThatThrownBy(() -> link.open("any"))
+    try (TwoServers lonely = TwoServers.start(other, Map.of())) {
+      // A replica that registered and then became unreachable.
+      lonely
+          .app
+          .devices()
+          .presence()
+          .heartbeat("unreachable", "boot", java.net.URI.create("http://127.0.0.1:1"), 0);
+      RelayLinks links = lonely.app.devices().relay();
+      links.refresh();
+      assertThat(links.links()).containsKey("unreachable");
+      assertThat(links.connected("unreachable")).isFalse();
+      assertThatThrownBy(() -> links.open("any"))
           .isInstanceOfSatisfying(
               RelayException.class,
-              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.RELAY_UNAVAILABLE));
+              e -> assertThat(e.reason()).isEqualTo(RelayException.Reason.DEVICE_OFFLINE));
       var ready =
           TwoServers.send(
               java.net.http.HttpRequest.newBuilder(
                   lonely.apiBase().resolve("/observe/health/ready")));
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("relay-link");
+      assertThat(ready.body()).contains("relay-links").contains("replica unreachable");
     }
   }
 }

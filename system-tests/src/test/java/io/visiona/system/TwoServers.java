@@ -61,12 +61,20 @@ final class TwoServers implements AutoCloseable {
     String apiToProxy = "a1:" + key(1);
     String proxyToApi = "p1:" + key(2);
     int apiInternal = freePort();
+    int proxyInternal = freePort();
 
     Map<String, String> p = new HashMap<>();
     p.put("proxy.tunnel.host", "127.0.0.1");
     p.put("proxy.tunnel.port", "0");
     p.put("proxy.internal.host", "127.0.0.1");
-    p.put("proxy.internal.port", "0");
+    p.put("proxy.internal.port", Integer.toString(proxyInternal));
+    // The proxy registers itself with this URL in its heartbeats (ADR 0028): the api-server finds
+    // it there, with no proxy address in the api-server's settings.
+    p.put("proxy.replica.id", "proxy-1");
+    p.put("proxy.replica.internal-url", "http://127.0.0.1:" + proxyInternal);
+    p.put("proxy.presence.report-interval", "PT0.1S");
+    p.put("proxy.presence.heartbeat-interval", "PT1S");
+    p.put("proxy.presence.max-backoff", "PT0.5S");
     p.put("proxy.drain.grace-period", "PT1S");
     p.put("proxy.auth.api-server-url", "http://127.0.0.1:" + apiInternal);
     p.put("proxy.signing.keys.api-to-proxy", apiToProxy);
@@ -91,9 +99,8 @@ final class TwoServers implements AutoCloseable {
     a.put("oidc.client-id", "spa");
     a.put("signing.keys.api-to-proxy", apiToProxy);
     a.put("signing.keys.proxy-to-api", proxyToApi);
-    a.put("proxy.internal-url", "http://127.0.0.1:" + proxy.internalPort());
     a.put("pairing.interval", "PT1S");
-    a.put("relay.link-url", "ws://127.0.0.1:" + proxy.internalPort() + "/internal/link");
+    a.put("presence.refresh-interval", "PT0.2S");
     a.put("pairing.tunnel-url", "ws://127.0.0.1:" + proxy.tunnelPort() + "/v1/tunnel");
     a.putAll(apiOverrides);
     ApiSettings settings = ApiSettings.from(Config.just(ConfigSources.create(a)));

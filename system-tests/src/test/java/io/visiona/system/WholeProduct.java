@@ -131,6 +131,9 @@ final class WholeProduct implements AutoCloseable {
                 Integer.toString(proxyInternalPort),
                 "VISIONA_PROXY_AUTH_API_SERVER_URL",
                 "http://127.0.0.1:" + apiInternalPort,
+                // Announced in its heartbeats: where the api-server dials the relay link.
+                "VISIONA_PROXY_REPLICA_INTERNAL_URL",
+                "http://127.0.0.1:" + proxyInternalPort,
                 // No agent to wait for at the end of a test.
                 "VISIONA_PROXY_DRAIN_GRACE_PERIOD",
                 "PT1S"),
@@ -160,11 +163,6 @@ final class WholeProduct implements AutoCloseable {
                 Map.entry(
                     "VISIONA_API_PAIRING_TUNNEL_URL",
                     "ws://localhost:" + tunnelPort + "/v1/tunnel"),
-                Map.entry(
-                    "VISIONA_API_RELAY_LINK_URL",
-                    "ws://127.0.0.1:" + proxyInternalPort + "/internal/link"),
-                Map.entry(
-                    "VISIONA_API_PROXY_INTERNAL_URL", "http://127.0.0.1:" + proxyInternalPort),
                 Map.entry("VISIONA_API_DRAIN_GRACE_PERIOD", "PT1S")),
             logs.resolve("api-server.log")));
     awaitAnswer(issuer() + "/.well-known/openid-configuration");

@@ -2,7 +2,7 @@ package io.visiona.api.access;
 
 import io.visiona.api.device.DeviceRepository;
 import io.visiona.api.relay.RelayException;
-import io.visiona.api.relay.RelayLink;
+import io.visiona.api.relay.RelayLinks;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
 import io.visiona.tunnel.Stream;
@@ -15,11 +15,11 @@ import io.visiona.tunnel.Stream;
 public final class DeviceAccess {
 
   private final DeviceRepository devices;
-  private final RelayLink relay;
+  private final RelayLinks relay;
   private final DeviceAccessSettings settings;
   private final StreamQuota quota;
 
-  public DeviceAccess(DeviceRepository devices, RelayLink relay, DeviceAccessSettings settings) {
+  public DeviceAccess(DeviceRepository devices, RelayLinks relay, DeviceAccessSettings settings) {
     this.devices = devices;
     this.relay = relay;
     this.settings = settings;

@@ -12,7 +12,8 @@ import io.visiona.api.http.JsonResponses;
 import io.visiona.api.pairing.BoxInfo;
 import io.visiona.api.pairing.PairingException;
 import io.visiona.api.persistence.AuditLog;
-import io.visiona.api.proxy.ProxyClient;
+import io.visiona.api.presence.PresenceRepository;
+import io.visiona.api.presence.TunnelCloser;
 import io.visiona.api.session.ActiveSession;
 import io.visiona.server.errors.ApiError;
 import io.visiona.server.errors.ErrorCode;
@@ -21,6 +22,8 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -35,7 +38,8 @@ public final class DeviceRoutes {
   private final DeviceRepository devices;
   private final CredentialRepository credentials;
   private final DeviceCredentials verifier;
-  private final ProxyClient proxy;
+  private final PresenceRepository presence;
+  private final TunnelCloser tunnels;
   private final AuditLog audit;
   private final URI tunnelUrl;
   private final Function<ServerRequest, String> clientAddress;
@@ -45,7 +49,8 @@ public final class DeviceRoutes {
       DeviceRepository devices,
       CredentialRepository credentials,
       DeviceCredentials verifier,
-      ProxyClient proxy,
+      PresenceRepository presence,
+      TunnelCloser tunnels,
       AuditLog audit,
       URI tunnelUrl,
       Function<ServerRequest, String> clientAddress,
@@ -53,7 +58,8 @@ public final class DeviceRoutes {
     this.devices = devices;
     this.credentials = credentials;
     this.verifier = verifier;
-    this.proxy = proxy;
+    this.presence = presence;
+    this.tunnels = tunnels;
     this.audit = audit;
     this.tunnelUrl = tunnelUrl;
     this.clientAddress = clientAddress;
@@ -71,8 +77,9 @@ public final class DeviceRoutes {
   }
 
   private void list(ActiveSession session, ServerRequest req, ServerResponse res) {
-    // One call to the proxy per listing; a proxy that does not answer makes presence unknown.
-    Optional<Map<String, ProxyClient.Presence>> online = proxy.sessions();
+    // Presence from the tables the proxy replicas keep current (ADR 0028): one query per listing.
+    Map<String, PresenceRepository.Live> online =
+        presence.liveForOwner(session.user().id(), clock.millis());
     JsonArrayBuilder list = Json.createArrayBuilder();
     for (Device d : devices.listForOwner(session.user().id())) {
       list.add(describe(d, online));
@@ -82,7 +89,9 @@ public final class DeviceRoutes {
 
   private void one(ActiveSession session, ServerRequest req, ServerResponse res) {
     Device d = owned(session, req);
-    JsonResponses.send(res, Status.OK_200, describe(d, proxy.session(d.id())).build());
+    Map<String, PresenceRepository.Live> online =
+        presence.live(d.id(), clock.millis()).map(l -> Map.of(d.id(), l)).orElse(Map.of());
+    JsonResponses.send(res, Status.OK_200, describe(d, online).build());
   }
 
   private void rename(ActiveSession session, ServerRequest req, ServerResponse res) {
@@ -105,11 +114,13 @@ public final class DeviceRoutes {
 
   private void delete(ActiveSession session, ServerRequest req, ServerResponse res) {
     String id = id(req);
+    // Where its tunnel is, read before the presence row goes with the device.
+    List<URI> where = tunnels.whereIs(id);
     if (!devices.delete(session.user().id(), id)) {
       throw notFound();
     }
     audit.record(session.user().id(), "device.deleted", "device " + id, clientAddress.apply(req));
-    proxy.closeSession(id);
+    tunnels.close(where, id);
     res.status(Status.NO_CONTENT_204).send();
   }
 
@@ -145,7 +156,7 @@ public final class DeviceRoutes {
         "credential.revoked",
         "device " + id + ", credential " + cid,
         clientAddress.apply(req));
-    proxy.closeSession(id);
+    tunnels.close(tunnels.whereIs(id), id);
     res.status(Status.NO_CONTENT_204).send();
   }
 
@@ -168,7 +179,7 @@ public final class DeviceRoutes {
         "device " + issued.deviceId() + ", new credential " + issued.token().id(),
         clientAddress.apply(req));
     // The tunnel opened with the previous credential ends; the box reconnects with the new one.
-    proxy.closeSession(issued.deviceId());
+    tunnels.close(tunnels.whereIs(issued.deviceId()), issued.deviceId());
     JsonResponses.send(
         res,
         Status.OK_200,
@@ -192,8 +203,7 @@ public final class DeviceRoutes {
     return new ApiError(ErrorCode.DEVICE_NOT_FOUND, "no such device");
   }
 
-  private static JsonObjectBuilder describe(
-      Device d, Optional<Map<String, ProxyClient.Presence>> online) {
+  private static JsonObjectBuilder describe(Device d, Map<String, PresenceRepository.Live> online) {
     JsonObjectBuilder b =
         Json.createObjectBuilder()
             .add("id", d.id())
@@ -208,14 +218,10 @@ public final class DeviceRoutes {
     if (d.agentVersion() != null) {
       b.add("agent_version", d.agentVersion());
     }
-    if (online.isEmpty()) {
-      b.add("presence", "unknown");
-    } else if (online.get().containsKey(d.id())) {
+    PresenceRepository.Live live = online.get(d.id());
+    if (live != null) {
       b.add("presence", "online");
-      String since = online.get().get(d.id()).connectedAt();
-      if (since != null) {
-        b.add("online_since", since);
-      }
+      b.add("online_since", Instant.ofEpochMilli(live.connectedAt()).toString());
     } else {
       b.add("presence", "offline");
     }

@@ -1,14 +1,13 @@
 package io.visiona.api.proxy;
 
 import io.helidon.config.Config;
-import java.net.URI;
 import java.time.Duration;
 
 /**
- * {@code api.proxy.*}: where remote-proxy's internal listener is, and how long a call to it may
- * take.
+ * {@code api.proxy.*}: how long a call to a remote-proxy replica's internal API may take (the
+ * replicas themselves, and where they are, come from their heartbeats: ADR 0028).
  */
-public record ProxySettings(URI internalUrl, Duration timeout) {
+public record ProxySettings(Duration timeout) {
 
   public ProxySettings {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -17,8 +16,6 @@ public record ProxySettings(URI internalUrl, Duration timeout) {
   }
 
   public static ProxySettings from(Config c) {
-    return new ProxySettings(
-        c.get("internal-url").as(URI.class).orElse(URI.create("http://127.0.0.1:3801")),
-        c.get("timeout").as(Duration.class).orElse(Duration.ofSeconds(2)));
+    return new ProxySettings(c.get("timeout").as(Duration.class).orElse(Duration.ofSeconds(2)));
   }
 }

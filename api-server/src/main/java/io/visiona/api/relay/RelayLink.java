@@ -1,8 +1,5 @@
 package io.visiona.api.relay;
 
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.visiona.server.ReadinessCheck;
 import io.visiona.server.signing.SignedHttpRequests;
 import io.visiona.tunnel.Config;
 import io.visiona.tunnel.Session;
@@ -12,6 +9,7 @@ import io.visiona.tunnel.agent.Backoff;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,11 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The api-server's relay link to remote-proxy: one yamux-over-WebSocket session to {@code GET
- * /internal/link} (signed upgrade), opened at start and kept open: when it ends it is dialled again
- * with jittered backoff. Relay streams are opened on demand, each naming its device in the link
- * header (ADR 0020). While there is no link, opening a stream fails at once with {@link
- * RelayException.Reason#RELAY_UNAVAILABLE}; the rest of the api-server is unaffected.
+ * The api-server's relay link to one remote-proxy replica: one yamux-over-WebSocket session to
+ * {@code GET /internal/link} (signed upgrade), opened when {@link RelayLinks} sees the replica live
+ * and kept open: when it ends it is dialled again with jittered backoff. Relay streams are opened
+ * on demand, each naming its device in the link header (ADR 0020). While there is no link, opening
+ * a stream fails at once with {@link RelayException.Reason#RELAY_UNAVAILABLE}; the rest of the
+ * api-server is unaffected.
  */
 public final class RelayLink implements AutoCloseable {
 
@@ -37,6 +36,8 @@ public final class RelayLink implements AutoCloseable {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
   private final RelaySettings settings;
+  private final String replica;
+  private final URI linkUrl;
   private final Optional<SignedHttpRequests> signer;
   private final HttpClient http = WebSocketTransport.newHttpClient();
   private final Backoff backoff;
@@ -50,8 +51,11 @@ public final class RelayLink implements AutoCloseable {
   private volatile String lastFailure = "not connected yet";
   private Thread connector;
 
-  public RelayLink(RelaySettings settings, Optional<SignedHttpRequests> signer) {
+  public RelayLink(
+      RelaySettings settings, String replica, URI linkUrl, Optional<SignedHttpRequests> signer) {
     this.settings = settings;
+    this.replica = replica;
+    this.linkUrl = linkUrl;
     this.signer = signer;
     this.backoff =
         new Backoff(
@@ -60,13 +64,13 @@ public final class RelayLink implements AutoCloseable {
 
   /** Starts dialling in the background; without signing keys there is never a link. */
   public RelayLink start() {
-    metrics = new RelayMetrics(this);
+    metrics = new RelayMetrics(this, replica);
     if (signer.isEmpty()) {
       lastFailure = "no signing keys (api.signing.keys.api-to-proxy)";
       LOG.warning("relay link disabled: no signing keys configured");
       return this;
     }
-    connector = Thread.ofVirtual().name("relay-link").start(this::connectLoop);
+    connector = Thread.ofVirtual().name("relay-link-" + replica).start(this::connectLoop);
     return this;
   }
 
@@ -79,14 +83,14 @@ public final class RelayLink implements AutoCloseable {
         session = s;
         connectedSince = since;
         connects.incrementAndGet();
-        LOG.info("relay link to " + settings.linkUrl() + " up");
+        LOG.info("relay link to " + linkUrl + " up");
         awaitEnd(s);
         endedBytesIn.addAndGet(s.stats().bytesIn());
         endedBytesOut.addAndGet(s.stats().bytesOut());
         session = null;
         connectedSince = null;
         lastFailure = "link ended";
-        LOG.warning("relay link to " + settings.linkUrl() + " ended; reconnecting");
+        LOG.warning("relay link to " + linkUrl + " ended; reconnecting");
         wait = backoff.sessionEnded(Duration.between(since, Instant.now()), false);
       } catch (IOException e) {
         lastFailure = e.getMessage();
@@ -107,8 +111,8 @@ public final class RelayLink implements AutoCloseable {
     WebSocketTransport transport =
         WebSocketTransport.connect(
             http,
-            settings.linkUrl(),
-            signer.orElseThrow().upgradeHeaders(settings.linkUrl()),
+            linkUrl,
+            signer.orElseThrow().upgradeHeaders(linkUrl),
             settings.connectTimeout(),
             SEND_TIMEOUT);
     // The api-server is the yamux client of the link: it opens every stream (ADR 0020).
@@ -157,7 +161,8 @@ public final class RelayLink implements AutoCloseable {
     Session s = session;
     if (s == null || s.isClosed()) {
       throw new RelayException(
-          RelayException.Reason.RELAY_UNAVAILABLE, "no relay link to remote-proxy: " + lastFailure);
+          RelayException.Reason.RELAY_UNAVAILABLE,
+          "no relay link to remote-proxy replica " + replica + ": " + lastFailure);
     }
     Stream stream;
     try {
@@ -228,25 +233,22 @@ public final class RelayLink implements AutoCloseable {
     return line.toString(StandardCharsets.UTF_8).strip();
   }
 
-  /**
-   * Readiness check {@code relay-link}: reports the link but stays UP without it, since the
-   * api-server serves everything but device access without the proxy.
-   */
-  public HealthCheck readiness() {
-    return new ReadinessCheck(
-        "relay-link",
-        () -> {
-          Instant since = connectedSince;
-          HealthCheckResponse.Builder b =
-              HealthCheckResponse.builder().status(true).detail("connected", connected());
-          b.detail("connects", connects.get());
-          if (since != null) {
-            b.detail("since", since.toString());
-          } else {
-            b.detail("last_failure", lastFailure);
-          }
-          return b.build();
-        });
+  /** The replica this link goes to. */
+  public String replica() {
+    return replica;
+  }
+
+  /** The relay link endpoint dialled. */
+  public URI linkUrl() {
+    return linkUrl;
+  }
+
+  /** For readiness: connected and since when, or the last failure. */
+  public String describe() {
+    Instant since = connectedSince;
+    return connected() && since != null
+        ? "connected since " + since + " (" + connects.get() + " connects)"
+        : "down: " + lastFailure + " (" + connects.get() + " connects)";
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The relay link's meters: {@code api_relay_link_up} (1 or 0), {@code
+ * One relay link's meters, tagged {@code replica}: {@code api_relay_link_up} (1 or 0), {@code
  * api_relay_link_connects_total}, {@code api_relay_streams_open} and {@code
  * api_relay_bytes_total{direction=in|out}} (over every link session so far).
  */
@@ -19,16 +19,19 @@ final class RelayMetrics implements AutoCloseable {
   private final MeterRegistry registry = Metrics.globalRegistry();
   private final List<Meter> meters = new ArrayList<>();
 
-  RelayMetrics(RelayLink link) {
-    add(Gauge.builder("api_relay_link_up", () -> link.connected() ? 1 : 0));
-    add(FunctionalCounter.builder("api_relay_link_connects_total", link, RelayLink::connects));
-    add(Gauge.builder("api_relay_streams_open", link::openStreams));
+  RelayMetrics(RelayLink link, String replica) {
+    Tag r = Tag.create("replica", replica);
+    add(Gauge.builder("api_relay_link_up", () -> link.connected() ? 1 : 0).tags(List.of(r)));
+    add(
+        FunctionalCounter.builder("api_relay_link_connects_total", link, RelayLink::connects)
+            .tags(List.of(r)));
+    add(Gauge.builder("api_relay_streams_open", link::openStreams).tags(List.of(r)));
     add(
         FunctionalCounter.builder("api_relay_bytes_total", link, l -> l.bytes(true))
-            .tags(List.of(Tag.create("direction", "in"))));
+            .tags(List.of(r, Tag.create("direction", "in"))));
     add(
         FunctionalCounter.builder("api_relay_bytes_total", link, l -> l.bytes(false))
-            .tags(List.of(Tag.create("direction", "out"))));
+            .tags(List.of(r, Tag.create("direction", "out"))));
   }
 
   private <B extends Meter.Builder<B, M>, M extends Meter> void add(B builder) {

@@ -1,19 +1,17 @@
 package io.visiona.api.relay;
 
 import io.helidon.config.Config;
-import java.net.URI;
 import java.time.Duration;
 
 /**
- * {@code api.relay.*}: the relay link to remote-proxy ({@code GET /internal/link}, ADR 0020).
+ * {@code api.relay.*}: the relay links to remote-proxy replicas ({@code GET /internal/link}, ADR
+ * 0020; one per live replica, ADR 0028).
  *
- * @param linkUrl the proxy's relay link endpoint
  * @param connectTimeout longest WebSocket handshake
  * @param openTimeout longest wait for the proxy's answer to a new relay stream
  * @param maxBackoff longest wait between two attempts to reconnect the link
  */
-public record RelaySettings(
-    URI linkUrl, Duration connectTimeout, Duration openTimeout, Duration maxBackoff) {
+public record RelaySettings(Duration connectTimeout, Duration openTimeout, Duration maxBackoff) {
 
   public RelaySettings {
     for (Duration d : new Duration[] {connectTimeout, openTimeout, maxBackoff}) {
@@ -21,14 +19,10 @@ public record RelaySettings(
         throw new IllegalArgumentException("api.relay timeouts must be positive");
       }
     }
-    if (!"ws".equals(linkUrl.getScheme()) && !"wss".equals(linkUrl.getScheme())) {
-      throw new IllegalArgumentException("api.relay.link-url must be ws:// or wss://: " + linkUrl);
-    }
   }
 
   public static RelaySettings from(Config c) {
     return new RelaySettings(
-        c.get("link-url").as(URI.class).orElse(URI.create("ws://127.0.0.1:3801/internal/link")),
         c.get("connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
         c.get("open-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
         c.get("max-backoff").as(Duration.class).orElse(Duration.ofSeconds(30)));

@@ -374,8 +374,8 @@ class OpenApiDocumentTest {
         box.send("POST", "/v1/device/credential/rotate", null, null, "Authorization", "Bearer x"),
         401);
     check("GET", "/api/auth/login", anonymous.get("/api/auth/login"), 503);
-    // No remote-proxy in this test: device access answers that the relay is unavailable.
-    check("GET", "/api/devices/{id}/agent/{path}", person.get(device + "/agent/api/status"), 503);
+    // No remote-proxy in this test, so no presence: device access answers that it is offline.
+    check("GET", "/api/devices/{id}/agent/{path}", person.get(device + "/agent/api/status"), 502);
     check(
         "GET", "/api/devices/{id}/agent/{path}", person.get(device + "/agent/%2e%2e/secret"), 400);
 

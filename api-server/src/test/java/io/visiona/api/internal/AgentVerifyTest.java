@@ -158,7 +158,10 @@ class AgentVerifyTest {
     List<RouteTable.Route> routes = api.app().internalRoutes().routes();
     assertThat(routes)
         .extracting(RouteTable.Route::toString)
-        .contains("POST /internal/agents/verify");
+        .contains(
+            "POST /internal/agents/verify",
+            "POST /internal/presence/heartbeat",
+            "POST /internal/presence/events");
     List<String> passed = new ArrayList<>();
     for (RouteTable.Route route : routes) {
       String p = route.path();

@@ -96,7 +96,7 @@ class PairingHttpTest {
     JsonObject device = json(devices).getJsonArray("devices").getJsonObject(0);
     assertThat(device.getString("id")).isEqualTo(id.deviceId());
     assertThat(device.getString("name")).isEqualTo("Garage");
-    assertThat(device.getString("presence")).isEqualTo("unknown"); // no proxy in this test
+    assertThat(device.getString("presence")).isEqualTo("offline"); // no proxy in this test
 
     DeviceIdentity next = client.rotate(id);
     assertThat(next.credential()).isNotEqualTo(id.credential());

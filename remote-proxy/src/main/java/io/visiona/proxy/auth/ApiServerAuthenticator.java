@@ -7,13 +7,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -27,17 +22,10 @@ public final class ApiServerAuthenticator implements AgentAuthenticator {
   static final String PATH = "/internal/agents/verify";
   private static final int MAX_RESPONSE_BYTES = 16 * 1024;
 
-  private final HttpClient client;
-  private final URI verifyUri;
-  private final OutboundSigner signer;
-  private final Duration timeout;
+  private final ApiServerClient api;
 
-  public ApiServerAuthenticator(
-      HttpClient client, URI apiServerInternal, OutboundSigner signer, Duration timeout) {
-    this.client = client;
-    this.verifyUri = apiServerInternal.resolve(PATH);
-    this.signer = signer;
-    this.timeout = timeout;
+  public ApiServerAuthenticator(ApiServerClient api) {
+    this.api = api;
   }
 
   @Override
@@ -48,36 +36,23 @@ public final class ApiServerAuthenticator implements AgentAuthenticator {
             .build()
             .toString()
             .getBytes(StandardCharsets.UTF_8);
-    HttpResponse<InputStream> response;
+    ApiServerClient.Answer answer;
     try {
-      response =
-          client.send(
-              signer
-                  .request("POST", verifyUri, body)
-                  .header("Content-Type", "application/json")
-                  .timeout(timeout)
-                  .build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+      answer = api.postJson(PATH, body, MAX_RESPONSE_BYTES);
     } catch (HttpTimeoutException e) {
-      throw new AuthUnavailableException("api-server did not answer within " + timeout, e);
-    } catch (IOException | IllegalStateException e) {
+      throw new AuthUnavailableException("api-server did not answer within " + api.timeout(), e);
+    } catch (IOException e) {
       throw new AuthUnavailableException("api-server verify failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthUnavailableException("interrupted", e);
     }
-    try (InputStream in = response.body()) {
-      byte[] answer = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-      return switch (response.statusCode()) {
-        case 200 -> Optional.of(parse(answer));
-        case 401, 403, 404 -> Optional.empty();
-        default ->
-            throw new AuthUnavailableException(
-                "api-server verify answered " + response.statusCode(), null);
-      };
-    } catch (IOException e) {
-      throw new AuthUnavailableException("api-server verify response failed: " + e, e);
-    }
+    return switch (answer.status()) {
+      case 200 -> Optional.of(parse(answer.body()));
+      case 401, 403, 404 -> Optional.empty();
+      default ->
+          throw new AuthUnavailableException("api-server verify answered " + answer.status(), null);
+    };
   }
 
   private static String text(JsonObject o, String name) {
@@ -89,9 +64,6 @@ public final class ApiServerAuthenticator implements AgentAuthenticator {
   }
 
   private static AgentIdentity parse(byte[] answer) throws AuthUnavailableException {
-    if (answer.length > MAX_RESPONSE_BYTES) {
-      throw new AuthUnavailableException("api-server verify response too large", null);
-    }
     try {
       JsonObject o = Json.createReader(new ByteArrayInputStream(answer)).readObject();
       String device = text(o, "device_id");

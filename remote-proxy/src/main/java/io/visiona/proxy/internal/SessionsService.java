@@ -18,13 +18,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /internal/sessions}, {@code GET /internal/session/{device}} and {@code POST
- * /internal/session/{device}/close} (revocation: the tunnel is closed and any cached credential
- * answer for the device is forgotten).
+ * /internal/session/{device}/close}: without a query, revocation (the tunnel is closed and any
+ * cached credential answer for the device is forgotten); with {@code ?connection=<id>}, a fence
+ * from presence (only that connection is closed, so a late fence never closes a newer tunnel).
  */
 public final class SessionsService implements HttpService {
+
+  private static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final TunnelRegistry registry;
   private final AgentAuthenticator authenticator;
@@ -67,8 +72,17 @@ public final class SessionsService implements HttpService {
 
   private void close(ServerRequest req, ServerResponse res) {
     String device = device(req);
-    authenticator.forgetDevice(device);
-    boolean closed = registry.close(device);
+    Optional<String> connection = req.query().first("connection").asOptional();
+    boolean closed;
+    if (connection.isPresent()) {
+      if (!CONNECTION_ID.matcher(connection.get()).matches()) {
+        throw ApiError.badRequest("connection must be 1-64 characters of A-Z a-z 0-9 . _ -");
+      }
+      closed = registry.close(device, connection.get());
+    } else {
+      authenticator.forgetDevice(device);
+      closed = registry.close(device);
+    }
     send(res, Json.createObjectBuilder().add("device_id", device).add("closed", closed).build());
   }
 
@@ -86,6 +100,7 @@ public final class SessionsService implements HttpService {
         Json.createObjectBuilder()
             .add("device_id", t.deviceId())
             .add("owner_id", t.identity().ownerId())
+            .add("connection", t.connectionId())
             .add("connected", !t.session().isClosed())
             .add("connected_at", t.connectedAt().toString())
             .add("last_heartbeat", t.lastHeartbeat().toString())

@@ -31,6 +31,11 @@ import java.util.function.IntSupplier;
  *   <li>{@code proxy_keepalive_rtt_seconds{stat=mean|max}}: smoothed yamux ping round trips
  *   <li>{@code proxy_forward_requests_total{outcome=...}}, {@code
  *       proxy_link_streams_total{outcome=...}}
+ *   <li>{@code proxy_presence_reports_total{result=ok|unavailable|stale_boot|rejected}} (event
+ *       calls), {@code proxy_presence_heartbeats_total{result=ok|failed}}, {@code
+ *       proxy_presence_pending_events} (gauge), {@code proxy_presence_resyncs_total} (queue
+ *       overflows), {@code proxy_presence_fenced_total} (tunnels closed because a newer connection
+ *       of the device won elsewhere)
  * </ul>
  *
  * Counters over sessions add the live sessions' counts to those of ended sessions, so they never go
@@ -112,6 +117,37 @@ public final class ProxyMetrics implements AutoCloseable {
 
   public void linkStreamOutcome(String outcome) {
     counter("proxy_link_streams_total", "outcome", outcome).increment();
+  }
+
+  /** Events waiting for the api-server (presence reporter). */
+  public void presencePending(IntSupplier pending) {
+    add(Gauge.builder("proxy_presence_pending_events", () -> pending.getAsInt()));
+  }
+
+  public void presenceReport(String result) {
+    counter("proxy_presence_reports_total", "result", result).increment();
+  }
+
+  public void presenceHeartbeat(String result) {
+    counter("proxy_presence_heartbeats_total", "result", result).increment();
+  }
+
+  public void presenceResync() {
+    counter("proxy_presence_resyncs_total").increment();
+  }
+
+  public void presenceFenced() {
+    counter("proxy_presence_fenced_total").increment();
+  }
+
+  private Counter counter(String name) {
+    return counters.computeIfAbsent(
+        name,
+        k -> {
+          Counter c = registry.getOrCreate(Counter.builder(name));
+          meters.add(c);
+          return c;
+        });
   }
 
   private Counter counter(String name, String tag, String value) {

@@ -11,27 +11,38 @@ import io.visiona.tunnel.StreamLimitException;
 import java.io.IOException;
 import java.time.Instant;
 
-/** One connected agent: who it is, where from, since when, and its yamux session. */
+/**
+ * One connected agent: who it is, which connection (id unique within this process), where from,
+ * since when, and its yamux session.
+ */
 public final class AgentTunnel {
 
   private final AgentIdentity identity;
   private final YamuxWebSocket connection;
+  private final String connectionId;
   private final Instant connectedAt;
   private final String remoteAddress;
 
   public AgentTunnel(
       AgentIdentity identity,
       YamuxWebSocket connection,
+      String connectionId,
       Instant connectedAt,
       String remoteAddress) {
     this.identity = identity;
     this.connection = connection;
+    this.connectionId = connectionId;
     this.connectedAt = connectedAt;
     this.remoteAddress = remoteAddress;
   }
 
   public String deviceId() {
     return identity.deviceId();
+  }
+
+  /** This connection's id ({@code c-<serial>}), unique within this process. */
+  public String connectionId() {
+    return connectionId;
   }
 
   public AgentIdentity identity() {
@@ -113,6 +124,12 @@ public final class AgentTunnel {
 
   @Override
   public String toString() {
-    return "AgentTunnel[" + identity.deviceId() + " from " + remoteAddress + "]";
+    return "AgentTunnel["
+        + identity.deviceId()
+        + " "
+        + connectionId
+        + " from "
+        + remoteAddress
+        + "]";
   }
 }

@@ -106,7 +106,8 @@ public final class TunnelEndpoint implements WsListener {
     connection =
         YamuxWebSocket.open(ws, yamux, idleTimeout, "agent " + identity.deviceId() + " " + remote);
     metrics.track(connection.session(), true);
-    AgentTunnel tunnel = new AgentTunnel(identity, connection, Instant.now(), remote);
+    AgentTunnel tunnel =
+        new AgentTunnel(identity, connection, registry.newConnectionId(), Instant.now(), remote);
     TunnelRegistry.Outcome outcome = registry.register(tunnel);
     if (outcome == TunnelRegistry.Outcome.FULL) {
       metrics.authFailure("capacity");

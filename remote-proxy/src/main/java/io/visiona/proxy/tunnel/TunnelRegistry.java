@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * The live tunnels, one per device, at most {@code maxAgents}. A new tunnel for a device replaces
- * the old one, which gets GoAway and is closed.
+ * the old one, which gets GoAway and is closed. Every tunnel gets a connection id unique within
+ * this process ({@code c-<serial>}).
  */
 public final class TunnelRegistry {
 
@@ -27,7 +28,8 @@ public final class TunnelRegistry {
   private final int maxAgents;
   private final ConcurrentHashMap<String, AgentTunnel> tunnels = new ConcurrentHashMap<>();
   private final ReentrantLock registration = new ReentrantLock();
-  private final List<Consumer<AgentTunnel>> removalListeners = new CopyOnWriteArrayList<>();
+  private final List<TunnelListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong connectionSerial = new AtomicLong();
 
   public TunnelRegistry(int maxAgents) {
     if (maxAgents <= 0) {
@@ -40,9 +42,14 @@ public final class TunnelRegistry {
     return maxAgents;
   }
 
-  /** Called with each tunnel that leaves the registry (closed, lost or replaced). */
-  public void onRemoved(Consumer<AgentTunnel> listener) {
-    removalListeners.add(listener);
+  /** Told of each tunnel that enters or leaves the registry (closed, lost or replaced). */
+  public void listen(TunnelListener listener) {
+    listeners.add(listener);
+  }
+
+  /** A new connection id, never handed out before by this registry. */
+  public String newConnectionId() {
+    return "c-" + connectionSerial.incrementAndGet();
   }
 
   /** True if a tunnel for {@code deviceId} would be taken now (a replacement always is). */
@@ -59,27 +66,30 @@ public final class TunnelRegistry {
         return Outcome.FULL;
       }
       tunnels.put(tunnel.deviceId(), tunnel);
+      // Under the lock, so that listeners see a device's departures and arrivals in order.
+      if (old != null) {
+        listeners.forEach(l -> l.disconnected(old));
+      }
+      listeners.forEach(l -> l.connected(tunnel));
     } finally {
       registration.unlock();
     }
     if (old == null) {
       return Outcome.ADDED;
     }
-    removed(old);
     old.close();
     return Outcome.REPLACED;
   }
 
   /** Removes {@code tunnel} if it is still the device's current one. */
   public void remove(AgentTunnel tunnel) {
-    if (tunnels.remove(tunnel.deviceId(), tunnel)) {
-      removed(tunnel);
-    }
-  }
-
-  private void removed(AgentTunnel tunnel) {
-    for (Consumer<AgentTunnel> l : removalListeners) {
-      l.accept(tunnel);
+    registration.lock();
+    try {
+      if (tunnels.remove(tunnel.deviceId(), tunnel)) {
+        listeners.forEach(l -> l.disconnected(tunnel));
+      }
+    } finally {
+      registration.unlock();
     }
   }
 
@@ -98,6 +108,19 @@ public final class TunnelRegistry {
     return tunnels.values();
   }
 
+  /**
+   * The live tunnels, taken under the registration lock: every tunnel a listener was told of before
+   * is in it unless the listener was told of its departure too.
+   */
+  public List<AgentTunnel> snapshot() {
+    registration.lock();
+    try {
+      return List.copyOf(tunnels.values());
+    } finally {
+      registration.unlock();
+    }
+  }
+
   public int size() {
     return tunnels.size();
   }
@@ -106,6 +129,20 @@ public final class TunnelRegistry {
   public boolean close(String deviceId) {
     AgentTunnel t = tunnels.get(deviceId);
     if (t == null) {
+      return false;
+    }
+    remove(t);
+    t.close();
+    return true;
+  }
+
+  /**
+   * Closes the device's tunnel only if it is connection {@code connectionId} (a fence for an older
+   * connection never closes a newer one); false if it is not there.
+   */
+  public boolean close(String deviceId, String connectionId) {
+    AgentTunnel t = tunnels.get(deviceId);
+    if (t == null || !t.connectionId().equals(connectionId)) {
       return false;
     }
     remove(t);

@@ -84,17 +84,18 @@ class ApiServerAuthenticatorTest {
 
   private ApiServerAuthenticator authenticator(Direction direction) {
     return new ApiServerAuthenticator(
-        HttpClient.newHttpClient(),
-        URI.create("http://127.0.0.1:" + api.getAddress().getPort()),
-        new SignedHttpRequests(
-                TestSigning.signer(
-                    direction,
-                    direction == Direction.PROXY_TO_API
-                        ? TestSigning.proxyToApi()
-                        : TestSigning.apiToProxy(),
-                    Clock.systemUTC()))
-            ::request,
-        Duration.ofSeconds(5));
+        new ApiServerClient(
+            HttpClient.newHttpClient(),
+            URI.create("http://127.0.0.1:" + api.getAddress().getPort()),
+            new SignedHttpRequests(
+                    TestSigning.signer(
+                        direction,
+                        direction == Direction.PROXY_TO_API
+                            ? TestSigning.proxyToApi()
+                            : TestSigning.apiToProxy(),
+                        Clock.systemUTC()))
+                ::request,
+            Duration.ofSeconds(5)));
   }
 
   @Test
@@ -134,12 +135,13 @@ class ApiServerAuthenticatorTest {
   void unreachableApiServerIsUnavailable() {
     ApiServerAuthenticator nowhere =
         new ApiServerAuthenticator(
-            HttpClient.newHttpClient(),
-            URI.create("http://127.0.0.1:1"),
-            (m, u, b) ->
-                java.net.http.HttpRequest.newBuilder(u)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(b)),
-            Duration.ofSeconds(2));
+            new ApiServerClient(
+                HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:1"),
+                (m, u, b) ->
+                    java.net.http.HttpRequest.newBuilder(u)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(b)),
+                Duration.ofSeconds(2)));
     assertThatThrownBy(() -> nowhere.authenticate("c"))
         .isInstanceOf(AuthUnavailableException.class);
   }

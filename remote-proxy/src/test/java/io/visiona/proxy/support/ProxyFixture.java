@@ -3,6 +3,7 @@ package io.visiona.proxy.support;
 import io.visiona.proxy.ProxyServer;
 import io.visiona.proxy.ProxySettings;
 import io.visiona.proxy.auth.AgentAuthenticator;
+import io.visiona.proxy.auth.ApiServerClient;
 import io.visiona.server.Lifecycle;
 import io.visiona.server.signing.Direction;
 import io.visiona.server.signing.RequestSigner;
@@ -55,6 +56,35 @@ public final class ProxyFixture implements AutoCloseable {
       Optional<RequestVerifier> internalVerifier) {
     this.agents = agents;
     this.proxy = ProxyServer.create(settings, lifecycle, authenticator, internalVerifier).start();
+  }
+
+  private ProxyFixture(ProxySettings settings, MapAuthenticator agents, URI presenceApi) {
+    this.agents = agents;
+    this.proxy =
+        ProxyServer.create(
+                settings,
+                lifecycle,
+                agents,
+                verifying(settings, Clock.systemUTC()),
+                presenceClient(presenceApi))
+            .start();
+  }
+
+  /** A proxy that reports presence to the api-server at {@code presenceApi}. */
+  public static ProxyFixture reportingTo(
+      ProxySettings settings, MapAuthenticator agents, URI presenceApi) {
+    return new ProxyFixture(settings, agents, presenceApi);
+  }
+
+  /** The client the proxy uses in production, signing with the test proxy-to-api keys. */
+  public static ApiServerClient presenceClient(URI api) {
+    return ApiServerClient.create(
+        api,
+        new SignedHttpRequests(
+                TestSigning.signer(
+                    Direction.PROXY_TO_API, TestSigning.proxyToApi(), Clock.systemUTC()))
+            ::request,
+        Duration.ofSeconds(5));
   }
 
   /** What the proxy runs with in production, over the test keys and {@code clock}. */

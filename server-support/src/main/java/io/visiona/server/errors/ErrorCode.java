@@ -63,6 +63,9 @@ public enum ErrorCode {
   DEVICE_PROTOCOL_ERROR(502),
   INVALID_DEVICE_PATH(400),
 
+  // api-server: presence reported by remote-proxy replicas (internal listener).
+  STALE_BOOT(409),
+
   // remote-proxy: tunnels, relay links, JSON forward.
   DRAINING(503),
   AUTH_UNAVAILABLE(503),
