@@ -303,7 +303,7 @@ public final class Session implements AutoCloseable {
 
   private void ensureOpen() throws IOException {
     if (closed.get()) {
-      throw new SessionClosedException("session closed", closedLocally ? null : closeCause);
+      throw new SessionClosedException("session closed", closeCause);
     }
   }
 

@@ -19,13 +19,13 @@ import java.nio.ByteBuffer;
  *       session parses and dispatches frames on that thread, so a received frame reaches the
  *       application thread without another thread in between.
  *   <li><b>Received bytes are already buffered.</b> A {@link ByteSource} holds every byte its
- *       {@link Receiver#receive} call announced: reading them copies memory and never waits for
- *       the network. The session relies on it: it copies a payload into its stream's buffer while
+ *       {@link Receiver#receive} call announced: reading them copies memory and never waits for the
+ *       network. The session relies on it: it copies a payload into its stream's buffer while
  *       holding that stream's lock.
  *   <li><b>The receiving thread may wait, but boundedly.</b> {@link Receiver#receive} never waits
  *       for the application (payload fits the windows this side advertised); it may wait for room
- *       to queue a control frame its input calls for (a peer that sends but does not read), at
- *       most the session's write timeout, which pushes back on the peer.
+ *       to queue a control frame its input calls for (a peer that sends but does not read), at most
+ *       the session's write timeout, which pushes back on the peer.
  *   <li><b>Writes come one at a time, from changing threads.</b> The session never calls {@link
  *       #write} concurrently with itself, but successive writes may come from different threads
  *       (the session's writer, or an application thread that found the writer idle), so an
