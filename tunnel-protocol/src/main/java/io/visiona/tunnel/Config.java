@@ -22,7 +22,11 @@ import java.util.Objects;
  *     considered dead
  * @param openTimeout how long {@link Session#openStream} waits for an ACK-backlog slot
  * @param writeTimeout how long a stream write waits for send window or buffer space; on expiry the
- *     stream is reset
+ *     stream is reset. It also bounds the transport: when the transport takes no bytes for this
+ *     long while frames wait (the peer stopped reading), or a control frame waits this long for
+ *     room, the session ends with a {@link java.net.SocketTimeoutException} naming the timeout.
+ *     Frames go to the transport in pieces of at most 64 KiB, so a link is only taken for stuck
+ *     when it moves less than 64 KiB per write timeout (about 2 KiB/s with the default 30 s)
  * @param closeTimeout how long a closed stream waits for the peer's FIN before it is reset
  * @param sendBufferSize bytes of frames queued for the transport before writers wait
  */
@@ -58,6 +62,7 @@ public record Config(
     require(maxStreams > 0, "maxStreams must be positive");
     require(sendBufferSize >= 2 * (maxFrameSize + FrameHeader.SIZE), "sendBufferSize too small");
     require(!keepAliveTimeout.isNegative(), "keepAliveTimeout must not be negative");
+    require(writeTimeout.isPositive(), "writeTimeout must be positive");
   }
 
   private static void require(boolean ok, String message) {

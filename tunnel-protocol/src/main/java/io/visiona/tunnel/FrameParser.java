@@ -8,31 +8,29 @@ import static io.visiona.tunnel.FrameHeader.TYPE_WINDOW_UPDATE;
 import java.io.IOException;
 
 /**
- * The session's receiving side: parses frames out of bytes in whatever pieces the transport
- * delivers them and dispatches each one on the delivering thread. A Data payload is copied from the
- * transport's bytes straight into its stream's buffer, piece by piece as it arrives, so a large
- * frame never needs a buffer of its own and a reading application wakes with the first piece.
+ * Parses frames out of bytes in whatever pieces the transport delivers them and hands each one to a
+ * {@link FrameHandler} on the delivering thread. A Data payload is passed on piece by piece as it
+ * arrives (straight into its stream's buffer), so a large frame never needs a buffer of its own and
+ * a reading application wakes with the first piece.
  *
  * <p>Confined to the transport's delivering thread (one call at a time, each finished before the
  * next). After the first failure, everything else received is dropped.
  */
 final class FrameParser implements Transport.Receiver {
 
-  private final Session session;
+  private final FrameHandler handler;
   private final byte[] header = new byte[FrameHeader.SIZE];
   private int headerBytes;
 
-  // The Data frame whose payload is arriving (null between frames), its stream (null: unknown or
-  // refused) and whether the stream keeps the payload or it is dropped.
+  // The Data frame whose payload is arriving (null between frames) and where it goes (null: drop).
   private FrameHeader frame;
-  private Stream target;
-  private boolean keep;
+  private FrameHandler.PayloadSink sink;
   private long payloadLeft;
 
   private volatile boolean done;
 
-  FrameParser(Session session) {
-    this.session = session;
+  FrameParser(FrameHandler handler) {
+    this.handler = handler;
   }
 
   @Override
@@ -51,24 +49,28 @@ final class FrameParser implements Transport.Receiver {
           }
         } else {
           int n = (int) Math.min(payloadLeft, left);
-          if (keep) {
-            target.onDataBytes(bytes, n);
+          if (sink != null) {
+            sink.accept(bytes, n);
           } else {
             bytes.skip(n);
           }
           left -= n;
           payloadLeft -= n;
           if (payloadLeft == 0) {
-            endOfPayload();
+            FrameHeader h = frame;
+            boolean kept = sink != null;
+            frame = null;
+            sink = null;
+            handler.dataFinished(h, kept);
           }
         }
       }
     } catch (ProtocolException e) {
       done = true;
-      session.protocolError(e);
+      handler.protocolError(e);
     } catch (IOException | RuntimeException e) {
       done = true;
-      session.inputEnded(e instanceof IOException io ? io : new IOException(e));
+      handler.inputEnded(e instanceof IOException io ? io : new IOException(e));
     }
     if (left > 0) {
       bytes.skip(left); // the session has failed: drop the rest
@@ -76,41 +78,28 @@ final class FrameParser implements Transport.Receiver {
   }
 
   private void onHeader(FrameHeader h) throws IOException {
-    session.frameArrived();
     switch (h.type()) {
-      case TYPE_DATA, TYPE_WINDOW_UPDATE -> {
-        Stream stream = session.streamFor(h);
-        if (h.type() == TYPE_DATA && h.length() != 0) {
-          frame = h;
-          target = stream;
-          payloadLeft = h.unsignedLength();
-          keep = stream != null && stream.onDataStart(payloadLeft);
+      case TYPE_DATA -> {
+        if (h.length() == 0) {
+          handler.streamFrame(h);
         } else {
-          session.endOfStreamFrame(h, stream);
+          frame = h;
+          payloadLeft = h.unsignedLength();
+          sink = handler.dataStarted(h);
         }
       }
-      case TYPE_PING -> session.onPing(h);
-      case TYPE_GO_AWAY -> session.onGoAway(h);
+      case TYPE_WINDOW_UPDATE -> handler.streamFrame(h);
+      case TYPE_PING -> handler.ping(h);
+      case TYPE_GO_AWAY -> handler.goAway(h);
       default -> throw new ProtocolException("unknown frame type " + h.type());
     }
-  }
-
-  private void endOfPayload() throws IOException {
-    FrameHeader h = frame;
-    Stream stream = target;
-    frame = null;
-    target = null;
-    if (keep) {
-      session.countBytesIn(h.unsignedLength());
-    }
-    session.endOfStreamFrame(h, stream);
   }
 
   @Override
   public void endOfInput() {
     if (!done) {
       done = true;
-      session.inputEnded(new SessionClosedException("peer closed the connection", null));
+      handler.inputEnded(new SessionClosedException("peer closed the connection", null));
     }
   }
 
@@ -118,7 +107,7 @@ final class FrameParser implements Transport.Receiver {
   public void fail(IOException cause) {
     if (!done) {
       done = true;
-      session.inputEnded(cause);
+      handler.inputEnded(cause);
     }
   }
 }

@@ -1,328 +1,165 @@
 package io.visiona.tunnel;
 
+import static io.visiona.tunnel.FrameHeader.FLAG_ACK;
+import static io.visiona.tunnel.FrameHeader.FLAG_FIN;
+import static io.visiona.tunnel.FrameHeader.FLAG_RST;
+import static io.visiona.tunnel.FrameHeader.FLAG_SYN;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_INTERNAL_ERROR;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_NORMAL;
+import static io.visiona.tunnel.FrameHeader.TYPE_DATA;
+import static io.visiona.tunnel.FrameHeader.TYPE_GO_AWAY;
+import static io.visiona.tunnel.FrameHeader.TYPE_PING;
+import static io.visiona.tunnel.FrameHeader.TYPE_WINDOW_UPDATE;
+
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * Queues frames for the session's writer thread, or lets a producer write them when it is idle.
- *
- * <p>Two bounded, double-buffered queues: control frames (ping replies, window updates, SYN/ACK,
- * RST, GoAway) and data (payload frames and FINs, which must stay behind their stream's data). Each
- * round the writer takes both queues whole and writes control first, so a control frame never waits
- * behind more than the one batch already being written. Batching many frames into one transport
- * write is what makes small frames cheap, especially over WebSocket where each write becomes one
- * message (a few when it is large).
- *
- * <p>Direct writes: when nobody is writing, no other data is queued and the previous data frame
- * came from the same stream (one stream at a time, as in request/response), a producer of a small
- * data frame does not wake the writer thread: it takes the round itself and writes the queues
- * (control first) on its own thread, which saves a thread hand-off per message. With several
- * streams busy the writer thread batches their frames instead, as one transport write costs less
- * than one per frame. While any round is being written, frames queue as before and the writer
- * thread takes the next round, so control frames still wait behind at most one batch, data keeps
- * its order and the receiving thread (which only queues control frames) never writes to the
- * transport.
- *
- * <p>The queues start empty and grow on demand up to their capacities; once the writer has been
- * idle for {@link #IDLE_RELEASE_NANOS} it drops grown buffers, so an idle session (thousands of
- * them on a proxy) costs next to nothing.
+ * The session's frame writer: one checked method per frame type, in the manner of OkHttp's {@code
+ * Http2Writer}. Frames are queued in a {@link WriteQueue} (control frames ahead of data) and
+ * written in rounds by the session's writer thread, or by an idle producer. Every wait has a
+ * deadline: data frames their own (extended while the transport makes progress), control frames the
+ * session's write timeout.
  */
 final class FrameWriter {
 
   private static final byte[] EMPTY = new byte[0];
+  private static final long MAX_WINDOW_DELTA = 0xFFFF_FFFFL;
 
-  /** Smallest allocation: a few control frames, or one small data frame. */
-  static final int MIN_BUFFER = 256;
+  /** Smallest allocation of a queue's buffer. */
+  static final int MIN_BUFFER = FrameQueue.MIN_BUFFER;
 
-  /** How long the writer waits without work before it lets grown buffers go. */
-  static final long IDLE_RELEASE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Largest payload a producer writes itself when the writer is idle (see {@link WriteQueue}). */
+  static final int DIRECT_WRITE_MAX = WriteQueue.DIRECT_WRITE_MAX;
 
-  /**
-   * Largest payload a producer writes itself when the writer is idle. Larger writes are
-   * throughput-bound, and there the writer thread overlapping the transport write with the
-   * producer's next copy is worth more than the saved hand-off.
-   */
-  static final int DIRECT_WRITE_MAX = 16 * 1024;
+  private final WriteQueue queue;
+  private final int maxPayload;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition work = lock.newCondition();
-  // Producers of data wait on space and are woken one at a time, each passing the turn on while
-  // room is left: waking every waiter for every round would wake a hundred writers to admit a few.
-  private final Condition space = lock.newCondition();
-  private final Condition controlSpace = lock.newCondition();
-
-  private final int dataCapacity;
-  private final int controlCapacity;
-  private byte[] control = EMPTY;
-  private byte[] controlSpare = EMPTY;
-  private int controlLength;
-  private byte[] data = EMPTY;
-  private byte[] dataSpare = EMPTY;
-  private int dataLength;
-  private boolean shutdown;
-  private IOException failure;
-  // Whoever writes a round owns the transport (and the spare buffers) until it is done.
-  private Transport transport;
-  private boolean writing;
-  private boolean writerWaiting;
-  private int lastDataStream;
-  private long lastActiveNanos = System.nanoTime();
-
+  /** A writer whose control frames wait for room at most 30 s (tests). */
   FrameWriter(int dataCapacity, int controlCapacity) {
-    this.dataCapacity = dataCapacity;
-    this.controlCapacity = controlCapacity;
-  }
-
-  /** Queues a header-only control frame, waiting while the control queue is full. */
-  void control(int type, int flags, int streamId, int length) throws IOException {
-    lock.lock();
-    try {
-      while (controlLength + FrameHeader.SIZE > controlCapacity) {
-        ensureOpen();
-        controlSpace.awaitUninterruptibly();
-      }
-      ensureOpen();
-      control = grown(control, controlLength + FrameHeader.SIZE, controlCapacity);
-      FrameHeader.encode(control, controlLength, type, flags, streamId, length);
-      controlLength += FrameHeader.SIZE;
-      work.signal();
-    } finally {
-      lock.unlock();
-    }
+    this(dataCapacity, controlCapacity, Duration.ofSeconds(30));
   }
 
   /**
-   * Queues a frame in data order: header plus {@code len} payload bytes copied from {@code buf}.
-   * Waits for room until {@code deadlineNanos} (a {@link System#nanoTime()} value).
+   * @param dataCapacity bytes of data frames queued before producers wait
+   * @param controlCapacity bytes of control frames queued before their senders wait
+   * @param writeTimeout the session's write timeout (see {@link WriteQueue})
    */
-  void data(int type, int flags, int streamId, byte[] buf, int off, int len, long deadlineNanos)
-      throws IOException {
-    int frame = FrameHeader.SIZE + len;
-    Round round;
-    lock.lock();
-    try {
-      while (dataLength + frame > dataCapacity) {
-        ensureOpen();
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          space.signal(); // a turn this producer may have been given goes to the next
-          throw new SocketTimeoutException("write timed out waiting for the transport");
-        }
-        try {
-          space.awaitNanos(left);
-        } catch (InterruptedException e) {
-          space.signal();
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while writing");
-        }
-      }
-      ensureOpen();
-      data = grown(data, dataLength + frame, dataCapacity);
-      FrameHeader.encode(data, dataLength, type, flags, streamId, len);
-      System.arraycopy(buf, off, data, dataLength + FrameHeader.SIZE, len);
-      dataLength += frame;
-      boolean sameStream = streamId == lastDataStream;
-      lastDataStream = streamId;
-      if (dataLength < dataCapacity) {
-        space.signal(); // the next waiting producer may fit too
-      }
-      if (writing
-          || transport == null
-          || len > DIRECT_WRITE_MAX
-          || dataLength != frame
-          || !sameStream) {
-        work.signal();
-        return;
-      }
-      // Nobody is writing, no other data waits, one stream at a time: write the round here.
-      writing = true;
-      round = takeRound();
-    } finally {
-      lock.unlock();
+  FrameWriter(int dataCapacity, int controlCapacity, Duration writeTimeout) {
+    this.queue = new WriteQueue(dataCapacity, controlCapacity, writeTimeout);
+    this.maxPayload = dataCapacity - FrameHeader.SIZE;
+  }
+
+  /** SYN: opens {@code streamId}, announcing {@code extraWindow} beyond the spec's window. */
+  void syn(int streamId, int extraWindow) throws IOException {
+    queue.control(TYPE_WINDOW_UPDATE, FLAG_SYN, stream(streamId), window(extraWindow));
+  }
+
+  /** ACK: accepts the peer's {@code streamId}, announcing {@code extraWindow} as for SYN. */
+  void ack(int streamId, int extraWindow) throws IOException {
+    queue.control(TYPE_WINDOW_UPDATE, FLAG_ACK, stream(streamId), window(extraWindow));
+  }
+
+  /** RST: aborts {@code streamId} in both directions. */
+  void rst(int streamId) throws IOException {
+    queue.control(TYPE_WINDOW_UPDATE, FLAG_RST, stream(streamId), 0);
+  }
+
+  /** Ping request carrying {@code opaque}, which the reply echoes. */
+  void ping(int opaque) throws IOException {
+    queue.control(TYPE_PING, FLAG_SYN, 0, opaque);
+  }
+
+  /** Ping reply echoing the request's {@code opaque}. */
+  void pong(int opaque) throws IOException {
+    queue.control(TYPE_PING, FLAG_ACK, 0, opaque);
+  }
+
+  /** GoAway with one of the spec's codes ({@link FrameHeader#GO_AWAY_NORMAL} and on). */
+  void goAway(int code) throws IOException {
+    if (code < GO_AWAY_NORMAL || code > GO_AWAY_INTERNAL_ERROR) {
+      throw new IllegalArgumentException("unknown GoAway code " + code);
     }
-    try {
-      write(round);
-    } catch (IOException e) {
-      // The writer thread wakes up and ends the session with this error.
-      throw new SessionClosedException("session closed", e);
-    }
+    queue.control(TYPE_GO_AWAY, 0, 0, code);
   }
 
   /**
-   * Writes a round taken by this thread and gives up ownership; a failed write fails the writer.
+   * A window update of {@code delta} (1..2^32-1) for {@code streamId}, dropped when its round is
+   * taken if {@code receiving} says the stream's receive side has ended by then (FIN or RST
+   * arrived, stream closed): the peer may already have forgotten the stream and would only log the
+   * frame as one for a missing stream. {@code receiving} is called under the queue's lock and must
+   * not block.
    */
-  private void write(Round round) throws IOException {
-    try {
-      round.writeTo(transport);
-    } catch (IOException | RuntimeException e) {
-      IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
-      fail(io);
-      throw io;
-    } finally {
-      finishRound();
+  void windowUpdate(int streamId, long delta, BooleanSupplier receiving) throws IOException {
+    if (delta <= 0 || delta > MAX_WINDOW_DELTA) {
+      throw new IllegalArgumentException("window update delta must be 1..2^32-1: " + delta);
     }
-  }
-
-  /** Both queues, taken whole for one round of transport writes. */
-  private record Round(byte[] control, int controlLength, byte[] data, int dataLength) {
-    void writeTo(Transport transport) throws IOException {
-      if (controlLength > 0) {
-        transport.write(control, 0, controlLength);
-      }
-      if (dataLength > 0) {
-        transport.write(data, 0, dataLength);
-      }
-    }
-  }
-
-  /** Swaps both queues with their spares; the caller owns the round ({@code writing}). */
-  private Round takeRound() {
-    Round round = new Round(control, controlLength, data, dataLength);
-    control = controlSpare;
-    controlSpare = round.control();
-    controlLength = 0;
-    data = dataSpare;
-    dataSpare = round.data();
-    dataLength = 0;
-    lastActiveNanos = System.nanoTime();
-    controlSpace.signalAll();
-    space.signal();
-    return round;
+    queue.windowUpdate(stream(streamId), (int) delta, Objects.requireNonNull(receiving));
   }
 
   /**
-   * Ends a round: wakes the writer thread if frames queued meanwhile, or if it sleeps without a
-   * timer and must now look after the buffers this round may have grown.
+   * A Data frame of {@code len} (at least 1) bytes from {@code buf}, in data order; waits for room
+   * until {@code deadlineNanos} (a {@link System#nanoTime()} value), or longer while the transport
+   * keeps taking bytes (at most the write timeout since it last did).
    */
-  private void finishRound() {
-    lock.lock();
-    try {
-      writing = false;
-      lastActiveNanos = System.nanoTime();
-      if (controlLength > 0 || dataLength > 0 || shutdown || writerWaiting) {
-        work.signal();
-      }
-    } finally {
-      lock.unlock();
+  void data(int streamId, byte[] buf, int off, int len, long deadlineNanos) throws IOException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    if (len == 0 || len > maxPayload) {
+      throw new IllegalArgumentException(
+          "data payload must be 1.." + maxPayload + " bytes: " + len);
     }
+    queue.dataFrame(TYPE_DATA, 0, stream(streamId), buf, off, len, deadlineNanos);
   }
 
-  /**
-   * The writer loop: runs until {@link #shutdown()} and the queues are empty, or the transport
-   * fails. Returns normally after a shutdown; throws the transport's error otherwise.
-   */
+  /** FIN: half-closes {@code streamId}, behind its data; waits for room as {@link #data} does. */
+  void fin(int streamId, long deadlineNanos) throws IOException {
+    queue.dataFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, stream(streamId), EMPTY, 0, 0, deadlineNanos);
+  }
+
+  private static int stream(int streamId) {
+    if (streamId == 0) {
+      throw new IllegalArgumentException("stream frames need a stream id other than 0");
+    }
+    return streamId;
+  }
+
+  private static int window(int extraWindow) {
+    if (extraWindow < 0) {
+      throw new IllegalArgumentException("window announcement must not be negative");
+    }
+    return extraWindow;
+  }
+
+  /** The writer loop (see {@link WriteQueue#run}). */
   void run(Transport transport) throws IOException {
-    lock.lock();
-    try {
-      this.transport = transport;
-    } finally {
-      lock.unlock();
-    }
-    while (true) {
-      Round round;
-      lock.lock();
-      try {
-        awaitWork();
-        if (controlLength == 0 && dataLength == 0) {
-          if (failure != null) {
-            throw failure; // a producer's transport write failed
-          }
-          return;
-        }
-        writing = true;
-        round = takeRound();
-      } finally {
-        lock.unlock();
-      }
-      write(round);
-    }
+    queue.run(transport);
   }
 
-  /**
-   * Waits for frames or shutdown while no producer is writing a round; lets grown buffers go once
-   * nothing was written for {@link #IDLE_RELEASE_NANOS}.
-   */
-  private void awaitWork() {
-    while (writing || (controlLength == 0 && dataLength == 0 && !shutdown)) {
-      long idle = System.nanoTime() - lastActiveNanos;
-      boolean holding = retainedBytes() > 4 * MIN_BUFFER;
-      if (writing || !holding) {
-        writerWaiting = true;
-        work.awaitUninterruptibly();
-        writerWaiting = false;
-      } else if (idle < IDLE_RELEASE_NANOS) {
-        try {
-          work.awaitNanos(IDLE_RELEASE_NANOS - idle);
-        } catch (InterruptedException e) {
-          // The writer is ended by shutdown() or fail(), never by interruption.
-        }
-      } else if (controlLength == 0 && dataLength == 0) {
-        control = controlSpare = data = dataSpare = EMPTY;
-      }
-    }
+  /** See {@link WriteQueue#watch}. */
+  void watch(StuckWriteWatchdog watchdog, Consumer<IOException> onStuck) {
+    queue.watch(watchdog, onStuck);
   }
 
-  /** {@code buf}, or a larger copy of it that holds {@code needed} bytes. */
-  private static byte[] grown(byte[] buf, int needed, int capacity) {
-    if (needed <= buf.length) {
-      return buf;
-    }
-    int size = Math.min(capacity, Math.max(needed, Math.max(MIN_BUFFER, buf.length * 2)));
-    return Arrays.copyOf(buf, size);
+  /** See {@link WriteQueue#lastProgressNanos}. */
+  long lastProgressNanos() {
+    return queue.lastProgressNanos();
   }
 
   /** Bytes of queue buffers currently held (for tests and memory accounting). */
   int retainedBytes() {
-    lock.lock();
-    try {
-      return control.length + controlSpare.length + data.length + dataSpare.length;
-    } finally {
-      lock.unlock();
-    }
+    return queue.retainedBytes();
   }
 
   /** Accepts no new frames; the writer finishes what is queued and returns. */
   void shutdown() {
-    lock.lock();
-    try {
-      shutdown = true;
-      work.signalAll();
-      space.signalAll();
-      controlSpace.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    queue.shutdown();
   }
 
   /** Fails every waiting and future producer with {@code error}. */
   void fail(IOException error) {
-    lock.lock();
-    try {
-      if (failure == null) {
-        failure = error;
-      }
-      shutdown = true;
-      controlLength = 0;
-      dataLength = 0;
-      work.signalAll();
-      space.signalAll();
-      controlSpace.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void ensureOpen() throws IOException {
-    if (failure != null) {
-      throw new SessionClosedException("session closed", failure);
-    }
-    if (shutdown) {
-      throw new SessionClosedException("session closed", null);
-    }
+    queue.fail(error);
   }
 }

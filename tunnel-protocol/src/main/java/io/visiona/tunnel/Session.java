@@ -1,121 +1,111 @@
 package io.visiona.tunnel;
 
-import static io.visiona.tunnel.FrameHeader.*;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_NORMAL;
+import static io.visiona.tunnel.FrameHeader.GO_AWAY_PROTOCOL_ERROR;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A yamux session (hashicorp/yamux {@code spec.md}) over one {@link Transport}.
+ * A yamux session (hashicorp/yamux {@code spec.md}) over one {@link Transport}: its public API and
+ * its lifecycle. The parts, one job each:
  *
- * <p>Frames are parsed and dispatched on the thread that delivers received bytes (see {@link
- * Transport}), which never waits for the application: payloads are copied into stream buffers that
- * the windows bound. The session has a writer virtual thread, which batches queued frames into
- * transport writes with control frames first, and, if enabled, a keepalive pinger. Any inbound
- * frame proves the peer alive.
+ * <ul>
+ *   <li>{@link FrameParser} parses received bytes on the transport's delivering thread and hands
+ *       each frame to the {@link InboundDispatcher}, which never waits for the application:
+ *       payloads go into stream buffers that the windows bound;
+ *   <li>{@link FrameWriter} queues frames for the writer virtual thread, which batches them into
+ *       transport writes, control frames first; the {@link StuckWriteWatchdog} ends the session
+ *       when the transport takes nothing for the write timeout;
+ *   <li>{@link StreamTable} holds the live streams and the memory budget, {@link AcceptQueue} the
+ *       peer's streams not yet accepted, {@link Pinger} pings and the keepalive;
+ *   <li>each {@link Stream} reaches the session only through its {@link StreamHost}.
+ * </ul>
  *
- * <p>The client role opens odd stream ids, the server role even ones.
+ * <p>{@link #client} and {@link #server} construct the session, then start its threads and the
+ * transport's delivery. The client role opens odd stream ids, the server role even ones.
  */
 public final class Session implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
   private static final int CONTROL_QUEUE = 64 * 1024;
-  private static final int MAX_OUTSTANDING_PINGS = 64;
   private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(1);
-
-  /** Close timers for all sessions: tasks only queue an RST, so one thread is plenty. */
-  private static final ScheduledExecutorService TIMERS = timers();
 
   private final Transport transport;
   private final Config config;
   private final boolean client;
-  private final FrameWriter writer;
-  private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
-  private final Semaphore ackSlots;
-  private final AtomicInteger nextId;
-  private final AtomicLong committedWindow = new AtomicLong();
-
-  private final ReentrantLock acceptLock = new ReentrantLock();
-  private final Condition acceptable = acceptLock.newCondition();
-  private final ArrayDeque<Stream> acceptQueue = new ArrayDeque<>();
-
-  private final Map<Integer, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
-  private final AtomicInteger nextPing = new AtomicInteger();
-
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch closed = new CountDownLatch(1);
-  private volatile IOException closeCause;
-  private final List<Consumer<Throwable>> closeListeners = new CopyOnWriteArrayList<>();
-  private final List<Runnable> goAwayListeners = new CopyOnWriteArrayList<>();
-  private volatile boolean localGoAway;
-  private volatile int remoteGoAway = -1;
-  private volatile long lastInboundNanos = System.nanoTime();
-  private volatile long rttNanos;
-
-  private final LongAdder bytesIn = new LongAdder();
-  private final LongAdder bytesOut = new LongAdder();
-  private final LongAdder windowStalls = new LongAdder();
-  private final Map<ResetReason, LongAdder> resets = new EnumMap<>(ResetReason.class);
-
-  private final Thread writerThread;
   private final String name;
+  private final FrameWriter writer;
+  private final StuckWriteWatchdog watchdog;
+  private final StreamTable streams;
+  private final AcceptQueue acceptQueue;
+  private final Pinger pinger;
+  private final SessionCounters counters = new SessionCounters();
+  private final AckBacklog ackBacklog;
+  private final StreamHost streamHost;
+  private final InboundDispatcher inbound;
 
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch shutdownComplete = new CountDownLatch(1);
+  private volatile IOException closeCause;
+  private volatile boolean closedLocally;
+  private final List<Consumer<Throwable>> closeListeners = new CopyOnWriteArrayList<>();
+  private final PeerGoAway peerGoAway = new PeerGoAway();
+  private volatile boolean localGoAway;
+  private volatile Thread writerThread;
+
+  /** Builds the parts; nothing runs until {@link #start()}. */
   private Session(Transport transport, Config config, boolean client, String name) {
     this.transport = transport;
     this.config = config;
     this.client = client;
-    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE);
-    this.ackSlots = new Semaphore(config.ackBacklog());
-    this.nextId = new AtomicInteger(client ? 1 : 2);
-    for (ResetReason r : ResetReason.values()) {
-      resets.put(r, new LongAdder());
-    }
     this.name = name;
+    this.writer = new FrameWriter(config.sendBufferSize(), CONTROL_QUEUE, config.writeTimeout());
+    this.watchdog =
+        new StuckWriteWatchdog(
+            writer::lastProgressNanos, config.writeTimeout(), Timers::watchdog, this::writeStuck);
+    writer.watch(watchdog, this::writeStuck);
+    this.streams = new StreamTable(client, config);
+    this.acceptQueue = new AcceptQueue(config.acceptBacklog());
+    this.pinger = new Pinger(writer, config);
+    this.ackBacklog = new AckBacklog(config);
+    this.streamHost = new SessionStreamHost(this, writer, streams, pinger, counters, ackBacklog);
+    this.inbound =
+        new InboundDispatcher(this, streams, acceptQueue, streamHost, writer, pinger, counters);
+  }
+
+  /** The session of the side that dialled (opens odd stream ids), started. */
+  public static Session client(Transport transport, Config config) {
+    return new Session(transport, config, true, "yamux-client").start();
+  }
+
+  /** The session of the side that accepted the connection (opens even stream ids), started. */
+  public static Session server(Transport transport, Config config) {
+    return new Session(transport, config, false, "yamux-server").start();
+  }
+
+  /** Starts the writer, then the transport's delivery, then the keepalive and the first ping. */
+  private Session start() {
     // The writer exists before received bytes can shut the session down.
-    this.writerThread = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
-    transport.start(new FrameParser(this));
+    writerThread = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
+    transport.start(new FrameParser(inbound));
     if (!config.keepAliveInterval().isZero()) {
-      Thread.ofVirtual().name(name + "-keepalive").start(this::keepAliveLoop);
+      Thread.ofVirtual()
+          .name(name + "-keepalive")
+          .start(() -> pinger.keepAlive(shutdownComplete, inbound::lastFrameNanos, this::ended));
     }
     if (config.maxWindow() > config.initialWindow()) {
       // One ping up front gives window auto-tuning a round-trip time to work with.
-      Thread.ofVirtual().name(name + "-rtt").start(this::measureRtt);
+      Thread.ofVirtual().name(name + "-rtt").start(this::firstPing);
     }
-  }
-
-  /** The session of the side that dialled (opens odd stream ids). */
-  public static Session client(Transport transport, Config config) {
-    return new Session(transport, config, true, "yamux-client");
-  }
-
-  /** The session of the side that accepted the connection (opens even stream ids). */
-  public static Session server(Transport transport, Config config) {
-    return new Session(transport, config, false, "yamux-server");
+    return this;
   }
 
   public Config config() {
@@ -130,42 +120,26 @@ public final class Session implements AutoCloseable {
     return transport;
   }
 
-  // ---------------------------------------------------------------- streams
-
   /**
    * Opens a stream. Waits while {@link Config#ackBacklog()} opened streams still await the peer's
    * ACK, at most {@link Config#openTimeout()}.
    */
   public Stream openStream() throws IOException {
     ensureOpen();
-    if (remoteGoAway >= 0) {
-      throw new GoAwayException(remoteGoAway);
+    if (peerGoAway.received()) {
+      throw new GoAwayException(GO_AWAY_NORMAL);
     }
-    acquireAckSlot();
+    ackBacklog.acquire();
     Stream stream;
     try {
-      if (streams.size() >= config.maxStreams()) {
-        throw new StreamLimitException(
-            StreamLimitException.Limit.MAX_STREAMS, "too many streams: " + config.maxStreams());
-      }
-      if (!reserveBudget(config.initialWindow())) {
-        throw new StreamLimitException(
-            StreamLimitException.Limit.MEMORY_BUDGET, "session memory budget exhausted");
-      }
-      int id = nextId.getAndAdd(2);
-      if (id < 0 || Integer.compareUnsigned(id, 0xFFFF_FFFE) >= 0) {
-        releaseBudget(config.initialWindow());
-        throw new StreamLimitException(
-            StreamLimitException.Limit.STREAM_IDS, "stream ids exhausted");
-      }
-      stream = new Stream(this, id, true, config.initialWindow());
-      streams.put(id, stream);
+      ensureOpen();
+      stream = streams.open(id -> new Stream(streamHost, id, true, config.initialWindow()), config);
     } catch (IOException | RuntimeException e) {
-      releaseAckSlot();
+      ackBacklog.release();
       throw e;
     }
     try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_SYN, stream.id(), windowAdvertisement());
+      writer.syn(stream.id(), windowAdvertisement());
     } catch (IOException e) {
       stream.onSessionClosed(e);
       throw e;
@@ -185,30 +159,10 @@ public final class Session implements AutoCloseable {
    * @throws SessionClosedException once the session is closed
    */
   public Stream acceptStream(Duration timeout) throws IOException {
-    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-    Stream stream;
-    acceptLock.lock();
-    try {
-      while ((stream = acceptQueue.poll()) == null) {
-        ensureOpen();
-        if (deadline == 0) {
-          acceptable.await();
-        } else {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            throw new SocketTimeoutException("no stream accepted in " + timeout);
-          }
-          acceptable.awaitNanos(left);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    } finally {
-      acceptLock.unlock();
-    }
+    ensureOpen();
+    Stream stream = acceptQueue.take(timeout);
     // hashicorp acknowledges on accept: the peer's open backlog drains only as we accept.
-    writer.control(TYPE_WINDOW_UPDATE, FLAG_ACK, stream.id(), windowAdvertisement());
+    writer.ack(stream.id(), windowAdvertisement());
     return stream;
   }
 
@@ -217,75 +171,29 @@ public final class Session implements AutoCloseable {
     return config.initialWindow() - Config.SPEC_INITIAL_WINDOW;
   }
 
-  private void acquireAckSlot() throws IOException {
-    try {
-      if (!ackSlots.tryAcquire(config.openTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new SocketTimeoutException(
-            config.ackBacklog() + " streams await the peer's ACK; open timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    }
-    if (closeCause != null || closing.get()) {
-      ackSlots.release();
-      ensureOpen();
-    }
-  }
-
-  void releaseAckSlot() {
-    ackSlots.release();
-  }
-
-  // ---------------------------------------------------------------- ping, GoAway, close
-
   /** Round trip of a Ping, bounded by the keepalive timeout (or 10 s if that is zero). */
   public Duration ping() throws IOException {
     ensureOpen();
-    if (pings.size() >= MAX_OUTSTANDING_PINGS) {
-      throw new IOException("too many pings outstanding");
-    }
-    int opaque = nextPing.incrementAndGet();
-    CompletableFuture<Long> reply = new CompletableFuture<>();
-    pings.put(opaque, reply);
-    long start = System.nanoTime();
+    return pinger.ping();
+  }
+
+  private void firstPing() {
     try {
-      writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
-      Duration limit =
-          config.keepAliveTimeout().isZero() ? Duration.ofSeconds(10) : config.keepAliveTimeout();
-      long rtt = reply.get(limit.toNanos(), TimeUnit.NANOSECONDS) - start;
-      recordRtt(rtt);
-      return Duration.ofNanos(rtt);
-    } catch (TimeoutException e) {
-      throw new SocketTimeoutException("ping timed out");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } finally {
-      pings.remove(opaque);
+      pinger.ping();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "initial ping failed: " + e.getMessage());
     }
-  }
-
-  private void recordRtt(long rtt) {
-    long previous = rttNanos;
-    rttNanos = previous == 0 ? rtt : (previous * 7 + rtt) / 8;
-  }
-
-  long rttNanos() {
-    return rttNanos;
   }
 
   /** Tells the peer this side opens no new streams and accepts none; existing streams go on. */
   public void goAway() throws IOException {
     localGoAway = true;
-    writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_NORMAL);
+    writer.goAway(GO_AWAY_NORMAL);
   }
 
   /** True once the peer sent GoAway(normal): {@link #openStream()} fails from then on. */
   public boolean peerGoingAway() {
-    return remoteGoAway >= 0;
+    return peerGoAway.received();
   }
 
   /**
@@ -293,25 +201,30 @@ public final class Session implements AutoCloseable {
    * runs on the thread that delivers received bytes (see {@link Transport}) and must not block.
    */
   public void onPeerGoAway(Runnable listener) {
-    goAwayListeners.add(listener);
-    if (remoteGoAway >= 0 && goAwayListeners.remove(listener)) {
-      listener.run();
-    }
+    peerGoAway.onReceived(listener);
   }
 
   /** Closes the session: queued frames get a moment to go out, then the transport is closed. */
   @Override
   public void close() {
-    shutdown(new SessionClosedException("session closed locally", null), true);
+    if (closed.compareAndSet(false, true)) {
+      closedLocally = true;
+      closeCause = new SessionClosedException("session closed locally", null);
+      finishShutdown(closeCause, true);
+    }
   }
 
+  /**
+   * True once the session has begun to close, by either side: it opens and accepts no more streams.
+   * {@link #awaitClosed} waits until everything is released.
+   */
   public boolean isClosed() {
-    return closing.get();
+    return closed.get();
   }
 
   /** Waits until the session has fully closed. */
   public boolean awaitClosed(Duration timeout) throws InterruptedException {
-    return closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return shutdownComplete.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Why the session closed; {@code null} while open. */
@@ -325,24 +238,28 @@ public final class Session implements AutoCloseable {
    */
   public void onClose(Consumer<Throwable> listener) {
     closeListeners.add(listener);
-    if (closed.getCount() == 0 && closeListeners.remove(listener)) {
-      listener.accept(localCause(closeCause));
+    if (shutdownComplete.getCount() == 0 && closeListeners.remove(listener)) {
+      listener.accept(closedLocally ? null : closeCause);
     }
   }
 
-  private static Throwable localCause(IOException cause) {
-    return cause instanceof SessionClosedException
-            && cause.getCause() == null
-            && cause.getMessage().startsWith("session closed locally")
-        ? null
-        : cause;
+  /** Ends the session on this thread without flushing (the transport failed or is stuck). */
+  private void ended(IOException cause) {
+    if (closed.compareAndSet(false, true)) {
+      closeCause = cause;
+      finishShutdown(cause, false);
+    }
   }
 
-  /** Shuts down on this thread; {@code flush}: let queued frames go out first (up to 1 s). */
-  private void shutdown(IOException cause, boolean flush) {
-    if (closing.compareAndSet(false, true)) {
+  /**
+   * Ends the session on a thread of its own: a flush waits for the writer, which may need the very
+   * thread that delivered the input (a WebSocket client's selector thread). The cause is settled
+   * here, so that a write failing meanwhile does not replace it.
+   */
+  private void endAsync(IOException cause, boolean flush) {
+    if (closed.compareAndSet(false, true)) {
       closeCause = cause;
-      finishShutdown(cause, flush);
+      Thread.ofVirtual().name(name + "-shutdown").start(() -> finishShutdown(cause, flush));
     }
   }
 
@@ -351,33 +268,28 @@ public final class Session implements AutoCloseable {
    * streams, tell the listeners.
    */
   private void finishShutdown(IOException cause, boolean flush) {
+    watchdog.stop();
     writer.shutdown();
-    if (flush && Thread.currentThread() != writerThread) {
+    Thread writing = writerThread;
+    if (flush && writing != null && Thread.currentThread() != writing) {
       try {
         // Let queued frames (a GoAway, the last data) reach the peer, but never wait long.
-        writerThread.join(FLUSH_ON_CLOSE);
+        writing.join(FLUSH_ON_CLOSE);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
     transport.close();
     writer.fail(cause);
-    for (Stream s : List.copyOf(streams.values())) {
+    for (Stream s : streams.snapshot()) {
       s.onSessionClosed(cause);
     }
-    pings.values().forEach(p -> p.completeExceptionally(cause));
-    acceptLock.lock();
-    try {
-      for (Stream s : acceptQueue) {
-        s.onSessionClosed(cause);
-      }
-      acceptQueue.clear();
-      acceptable.signalAll();
-    } finally {
-      acceptLock.unlock();
+    pinger.failAll(cause);
+    for (Stream s : acceptQueue.close(cause)) {
+      s.onSessionClosed(cause);
     }
-    closed.countDown();
-    Throwable reported = localCause(cause);
+    shutdownComplete.countDown();
+    Throwable reported = closedLocally ? null : cause;
     for (Consumer<Throwable> l : closeListeners) {
       if (closeListeners.remove(l)) {
         try {
@@ -389,145 +301,37 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  private void ensureOpen() throws IOException {
+    if (closed.get()) {
+      throw new SessionClosedException("session closed", closeCause);
+    }
+  }
+
+  // Called by the InboundDispatcher, on the transport's delivering thread.
+
+  /** True while this side refuses the peer's new streams (GoAway sent, or closing). */
+  boolean refusesNewStreams() {
+    return localGoAway || closed.get();
+  }
+
+  void goAwayReceived(int code) {
+    if (code != GO_AWAY_NORMAL) {
+      inputEnded(new GoAwayException(code));
+      return;
+    }
+    peerGoAway.receivedNow();
+  }
+
   void protocolError(ProtocolException e) {
     LOG.log(
         System.Logger.Level.DEBUG,
         () -> "yamux protocol error from " + transport.describe() + ": " + e.getMessage());
     try {
-      writer.control(TYPE_GO_AWAY, 0, 0, GO_AWAY_PROTOCOL_ERROR);
+      writer.goAway(GO_AWAY_PROTOCOL_ERROR);
     } catch (IOException ignored) {
       // already closing
     }
-    shutdownAsync(e, true); // the GoAway goes out first
-  }
-
-  private void ensureOpen() throws IOException {
-    IOException cause = closeCause;
-    if (cause != null || closing.get()) {
-      throw new SessionClosedException("session closed", cause);
-    }
-  }
-
-  // ---------------------------------------------------------------- receiving (FrameParser)
-
-  void frameArrived() {
-    lastInboundNanos = System.nanoTime();
-  }
-
-  /**
-   * The stream a Data or WindowUpdate frame is for: opens it on SYN and takes an ACK. Null if the
-   * frame is to be ignored (a stream we no longer know, or one refused with RST).
-   */
-  Stream streamFor(FrameHeader h) throws IOException {
-    int id = h.streamId();
-    if (id == 0) {
-      throw new ProtocolException("stream frame on stream 0");
-    }
-    boolean data = h.type() == TYPE_DATA;
-    Stream stream;
-    if (h.has(FLAG_SYN)) {
-      stream = incoming(id, h.unsignedLength(), data);
-    } else {
-      stream = streams.get(id);
-      // A stream we no longer know (reset, finished): ignore it, dropping any payload, as hashicorp
-      // does. The length check keeps a hostile peer from making us drain gigabytes.
-      if (stream == null && data && h.unsignedLength() > config.maxWindow()) {
-        throw new ProtocolException("frame of " + h.unsignedLength() + " bytes on unknown stream");
-      }
-    }
-    if (stream != null && h.has(FLAG_ACK)) {
-      stream.onAck();
-    }
-    return stream;
-  }
-
-  /** A stream frame has fully arrived (payload included): its window delta, FIN and RST. */
-  void endOfStreamFrame(FrameHeader h, Stream stream) throws IOException {
-    if (stream == null) {
-      return;
-    }
-    if (h.type() == TYPE_WINDOW_UPDATE && !h.has(FLAG_RST)) {
-      // An RST's length is not a window delta.
-      stream.onWindowUpdate(h.unsignedLength());
-    }
-    if (h.has(FLAG_FIN)) {
-      stream.onRemoteFin();
-    }
-    if (h.has(FLAG_RST)) {
-      stream.onRemoteReset();
-    }
-  }
-
-  /** A SYN from the peer: the new stream, or null if it was refused with RST. */
-  private Stream incoming(int id, long length, boolean data) throws IOException {
-    boolean peerParity = (id & 1) == (client ? 0 : 1);
-    if (!peerParity) {
-      throw new ProtocolException("SYN with the wrong parity for stream " + id);
-    }
-    if (streams.containsKey(id)) {
-      throw new ProtocolException("duplicate SYN for stream " + id);
-    }
-    if (data && length > config.initialWindow()) {
-      throw new ProtocolException("SYN frame larger than the initial window");
-    }
-    ResetReason refusal = null;
-    if (localGoAway || closing.get()) {
-      refusal = ResetReason.GOING_AWAY;
-    } else if (streams.size() >= config.maxStreams()) {
-      refusal = ResetReason.TOO_MANY_STREAMS;
-    } else if (!reserveBudget(config.initialWindow())) {
-      refusal = ResetReason.MEMORY_BUDGET;
-    }
-    if (refusal != null) {
-      refuse(id, refusal);
-      return null;
-    }
-    Stream stream = new Stream(this, id, false, config.initialWindow());
-    streams.put(id, stream);
-    acceptLock.lock();
-    try {
-      if (acceptQueue.size() < config.acceptBacklog()) {
-        acceptQueue.add(stream);
-        acceptable.signal();
-        return stream;
-      }
-    } finally {
-      acceptLock.unlock();
-    }
-    streams.remove(id, stream);
-    releaseBudget(config.initialWindow());
-    refuse(id, ResetReason.ACCEPT_BACKLOG_FULL);
-    return null;
-  }
-
-  private void refuse(int id, ResetReason reason) {
-    LOG.log(System.Logger.Level.DEBUG, () -> "refusing stream " + id + ": " + reason.description());
-    countReset(reason); // before sending, so the stats never lag the wire
-    sendReset(id);
-  }
-
-  void onPing(FrameHeader h) throws IOException {
-    if (h.has(FLAG_SYN)) {
-      writer.control(TYPE_PING, FLAG_ACK, 0, h.length());
-    } else if (h.has(FLAG_ACK)) {
-      CompletableFuture<Long> reply = pings.get(h.length());
-      if (reply != null) {
-        reply.complete(System.nanoTime());
-      }
-    }
-  }
-
-  void onGoAway(FrameHeader h) {
-    if (h.length() == GO_AWAY_NORMAL) {
-      remoteGoAway = GO_AWAY_NORMAL;
-      for (Runnable l : goAwayListeners) {
-        if (goAwayListeners.remove(l)) {
-          l.run();
-        }
-      }
-      return;
-    }
-    inputEnded(new GoAwayException(h.length()));
+    endAsync(e, true); // the GoAway goes out first
   }
 
   /**
@@ -536,71 +340,32 @@ public final class Session implements AutoCloseable {
    * closing the transport at once frees a write stuck on a dead connection.
    */
   void inputEnded(IOException cause) {
-    shutdownAsync(cause, false);
+    endAsync(cause, false);
   }
 
   /**
-   * Shuts down on a thread of its own: a flush waits for the writer, which may need the very thread
-   * that delivered the input (a WebSocket client's selector thread).
+   * The transport took nothing for the write timeout: ends the session, closing the transport frees
+   * the stuck write. Nothing is flushed (nothing can be).
    */
-  private void shutdownAsync(IOException cause, boolean flush) {
-    // The cause is settled here, so that a write failing meanwhile does not replace it.
-    if (closing.compareAndSet(false, true)) {
-      closeCause = cause;
-      Thread.ofVirtual().name(name + "-shutdown").start(() -> finishShutdown(cause, flush));
-    }
+  private void writeStuck(IOException cause) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "yamux write stuck on " + transport.describe() + ": " + cause.getMessage());
+    endAsync(cause, false);
   }
-
-  // ---------------------------------------------------------------- writer, keepalive
 
   private void writeLoop() {
     try {
       writer.run(transport);
     } catch (IOException e) {
-      shutdown(e, false); // the transport failed: nothing more can be flushed
+      ended(e); // the transport failed: nothing more can be flushed
     }
   }
 
-  /**
-   * Pings every keepalive interval. A ping unanswered within the timeout ends the session unless
-   * some other frame arrived meanwhile: any inbound frame is a sign of life.
-   */
-  private void keepAliveLoop() {
-    long interval = config.keepAliveInterval().toNanos();
-    long timeout = config.keepAliveTimeout().toNanos();
-    try {
-      while (!closed.await(interval, TimeUnit.NANOSECONDS)) {
-        long sentAt = System.nanoTime();
-        int opaque = nextPing.incrementAndGet();
-        CompletableFuture<Long> reply = new CompletableFuture<>();
-        pings.put(opaque, reply);
-        try {
-          writer.control(TYPE_PING, FLAG_SYN, 0, opaque);
-          recordRtt(reply.get(timeout, TimeUnit.NANOSECONDS) - sentAt);
-        } catch (TimeoutException e) {
-          if (lastInboundNanos - sentAt < 0) {
-            shutdown(new SessionClosedException("keepalive timeout", null), false);
-            return;
-          }
-        } catch (ExecutionException e) {
-          return; // the session closed and failed its pings
-        } finally {
-          pings.remove(opaque);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      shutdown(e, false); // the transport failed: nothing more can be flushed
-    }
-  }
-
-  private void measureRtt() {
-    try {
-      ping();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "initial ping failed: " + e.getMessage());
-    }
+  /** A consistent-enough snapshot of the session's counters. */
+  public SessionStats stats() {
+    return counters.snapshot(
+        streams.size(), acceptQueue.size(), streams.committed(), pinger.rttNanos());
   }
 
   /** Bytes of frame buffers this session holds right now (memory accounting, tests). */
@@ -612,116 +377,23 @@ public final class Session implements AutoCloseable {
     return n;
   }
 
-  // ---------------------------------------------------------------- used by Stream
-
-  FrameWriter writer() {
-    return writer;
-  }
-
-  void sendWindowUpdate(int id, long delta) {
-    try {
-      writer.control(TYPE_WINDOW_UPDATE, 0, id, (int) delta);
-    } catch (IOException ignored) {
-      // The session is closing; the stream learns it from onSessionClosed.
-    }
-  }
-
-  void sendReset(int id) {
-    try {
-      writer.control(TYPE_WINDOW_UPDATE, FLAG_RST, id, 0);
-    } catch (IOException ignored) {
-      // The session is closing; nothing to reset.
-    }
-  }
-
-  boolean reserveBudget(long bytes) {
-    while (true) {
-      long now = committedWindow.get();
-      if (now + bytes > config.sessionMemoryBudget()) {
-        return false;
-      }
-      if (committedWindow.compareAndSet(now, now + bytes)) {
-        return true;
-      }
-    }
-  }
-
-  private void releaseBudget(long bytes) {
-    committedWindow.addAndGet(-bytes);
-  }
-
-  void streamReleased(Stream stream, int windowTarget) {
-    if (streams.remove(stream.id(), stream)) {
-      releaseBudget(windowTarget);
-    }
-  }
-
-  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    return TIMERS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  void countBytesIn(long n) {
-    bytesIn.add(n);
-  }
-
-  void countBytesOut(long n) {
-    bytesOut.add(n);
-  }
-
-  void countWindowStall() {
-    windowStalls.increment();
-  }
-
-  void countReset(ResetReason reason) {
-    resets.get(reason).increment();
-  }
-
-  // ---------------------------------------------------------------- observability
-
-  /** A consistent-enough snapshot of the session's counters. */
-  public SessionStats stats() {
-    Map<ResetReason, Long> byReason = new EnumMap<>(ResetReason.class);
-    resets.forEach((r, n) -> byReason.put(r, n.sum()));
-    return new SessionStats(
-        streams.size(),
-        acceptQueueSize(),
-        bytesIn.sum(),
-        bytesOut.sum(),
-        byReason,
-        windowStalls.sum(),
-        committedWindow.get(),
-        rttNanos == 0 ? null : Duration.ofNanos(rttNanos));
-  }
-
-  private int acceptQueueSize() {
-    acceptLock.lock();
-    try {
-      return acceptQueue.size();
-    } finally {
-      acceptLock.unlock();
-    }
-  }
-
   /** Streams currently held by the session (for tests and diagnostics). */
   List<Stream> liveStreams() {
-    return new ArrayList<>(streams.values());
+    return streams.snapshot();
+  }
+
+  /**
+   * Checks every stream's window invariant and the memory budget (tests, while no stream is being
+   * opened or released).
+   *
+   * @throws AssertionError if one does not hold
+   */
+  void checkInvariants() {
+    streams.checkInvariants();
   }
 
   /** Close timers not yet fired or cancelled, across all sessions (for leak checks). */
   static int pendingTimers() {
-    return ((ScheduledThreadPoolExecutor) TIMERS).getQueue().size();
-  }
-
-  private static ScheduledExecutorService timers() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "yamux-timers");
-              t.setDaemon(true);
-              return t;
-            });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
+    return Timers.pendingCloseTimers();
   }
 }

@@ -12,6 +12,10 @@ import java.net.Socket;
  * <p>It reads into a large buffer only while the socket already holds enough bytes for it;
  * otherwise (light traffic, or nothing to read, where the read blocks) into a small one, and the
  * large buffer is let go. An idle connection therefore waits holding the small buffer only.
+ *
+ * <p>Writes are blocking socket writes with no timeout of their own: a peer that stops reading
+ * blocks them, and the session's stuck-write watchdog closes the socket after the write timeout,
+ * which fails the write.
  */
 public final class SocketTransport implements Transport {
 

@@ -1,17 +1,13 @@
 package io.visiona.tunnel;
 
+import io.visiona.tunnel.StreamState.Event;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,63 +15,52 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Reading: buffered data is delivered, then end-of-stream once the peer has sent FIN. Window
  * credit goes back to the peer as the application consumes bytes, never as they arrive, so the
- * buffer can never exceed the advertised window. A stream that was reset throws {@link
- * StreamResetException}, even if data was still buffered (as hashicorp does).
+ * buffer can never exceed the advertised window ({@link ReceiveWindow}). A stream that was reset
+ * throws {@link StreamResetException}, even if data was still buffered (as hashicorp does).
  *
  * <p>Writing blocks while the send window is empty, at most for the write timeout; a timed-out
  * write resets the stream so the peer is not left waiting. {@link #closeWrite()} sends FIN and
  * reading goes on; {@link #close()} gives up reading too (RST if unread data is left); {@link
  * #reset()} aborts both directions.
  *
- * <p>Invariant, guarded by {@code lock}: {@code windowTarget == buffered + pendingCredit +
- * recvWindow}, i.e. the peer can never make this stream hold more than its window.
+ * <p>The lifecycle is one {@link StreamState}, changed only under {@code lock}; whoever moves the
+ * stream into a finished state releases it (gives its window and slot back to the session), once.
  */
 public final class Stream implements Closeable {
 
-  private static final byte[] EMPTY = new byte[0];
-  private static final int MIN_RING = 16 * 1024;
-  private static final long MAX_SEND_WINDOW = 0xFFFF_FFFFL;
-
-  private final Session session;
+  private final StreamHost host;
   private final int id;
   private final boolean outbound;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition readable = lock.newCondition();
-  private final Condition writable = lock.newCondition();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final AtomicBoolean released = new AtomicBoolean();
-  private final AtomicBoolean ackSlotHeld;
-  private final InputStream in = new In();
-  private final OutputStream out = new Out();
+  private final InputStream in = new StreamInputStream(this);
+  private final OutputStream out = new StreamOutputStream(this);
+  private final StreamSender sender;
+  private final StreamReceiver receiver;
+  private final FrameHandler.PayloadSink payloadSink;
 
+  // Guarded by lock; volatile so that isReceiving() may read it without the lock.
+  private volatile StreamState state = StreamState.OPEN;
   // Guarded by lock.
-  private long sendWindow = Config.SPEC_INITIAL_WINDOW;
-  private byte[] ring = EMPTY;
-  private int head;
-  private int buffered;
-  private long recvWindow;
-  private long pendingCredit;
-  private int windowTarget;
-  private long epochStart = System.nanoTime();
-  private boolean localFin;
-  private boolean remoteFin;
-  private boolean appClosed;
   private ResetReason resetReason;
-  private IOException sessionClosed;
+  private IOException sessionCloseCause;
+  private boolean applicationClosed;
+  private boolean awaitingAck;
   private ScheduledFuture<?> closeTimer;
 
   private volatile Duration readTimeout;
   private volatile Duration writeTimeout;
 
-  Stream(Session session, int id, boolean outbound, int initialWindow) {
-    this.session = session;
+  Stream(StreamHost host, int id, boolean outbound, int initialWindow) {
+    this.host = host;
     this.id = id;
     this.outbound = outbound;
-    this.ackSlotHeld = new AtomicBoolean(outbound);
-    this.windowTarget = initialWindow;
-    // The peer assumes the spec's window until our SYN/ACK advertises more.
-    this.recvWindow = initialWindow;
-    this.writeTimeout = session.config().writeTimeout();
+    this.awaitingAck = outbound;
+    this.writeTimeout = host.config().writeTimeout();
+    this.sender =
+        new StreamSender(
+            host, id, lock, this::ensureWritable, () -> resetWith(ResetReason.WRITE_TIMEOUT));
+    this.receiver = new StreamReceiver(host, initialWindow, lock, () -> state);
+    this.payloadSink = receiver::onPayload;
   }
 
   public int id() {
@@ -88,7 +73,7 @@ public final class Stream implements Closeable {
   }
 
   public Session session() {
-    return session;
+    return host.session();
   }
 
   public InputStream inputStream() {
@@ -111,10 +96,13 @@ public final class Stream implements Closeable {
 
   /** True once this stream holds no session state: finished both ways, reset, or session closed. */
   public boolean isReleased() {
-    return released.get();
+    return state.finished();
   }
 
-  // ---------------------------------------------------------------- application side: reading
+  /** True until no more data can arrive (FIN or RST received, reset, session closed). */
+  boolean isReceiving() {
+    return state.receives();
+  }
 
   int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
@@ -122,175 +110,80 @@ public final class Stream implements Closeable {
       return 0;
     }
     int n;
-    long credit;
+    long credit = 0;
     lock.lock();
     try {
-      long deadline = deadline(readTimeout);
-      while (buffered == 0) {
-        if (resetReason != null) {
-          throw new StreamResetException(resetReason);
-        }
-        if (remoteFin) {
-          return -1;
-        }
-        if (sessionClosed != null) {
-          throw sessionClosed;
-        }
-        if (appClosed) {
-          throw new IOException("stream closed");
-        }
-        if (!awaitUntil(readable, deadline)) {
-          throw new SocketTimeoutException("read timed out");
-        }
+      n = receiver.read(b, off, len, Waits.deadline(readTimeout), this::atEndOfBuffer);
+      if (n > 0) {
+        credit = receiver.creditAfterReading(n);
       }
-      if (resetReason != null) {
-        throw new StreamResetException(resetReason);
-      }
-      n = take(b, off, len);
-      credit = creditAfterConsuming(n);
     } finally {
       lock.unlock();
     }
     if (credit > 0) {
-      session.sendWindowUpdate(id, credit);
+      host.sendWindowUpdate(this, credit);
     }
     return n;
   }
 
-  int available() {
-    lock.lock();
-    try {
-      return buffered;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Returns how much window to give back now, or 0. Credit is returned once half the window has
-   * been consumed; a stream that used its whole window within four round trips gets its window
-   * doubled (up to {@link Config#maxWindow()}, within the session's memory budget).
-   */
-  private long creditAfterConsuming(int n) {
-    pendingCredit += n;
-    if (remoteFin || resetReason != null || pendingCredit < windowTarget / 2) {
-      return 0;
-    }
-    long delta = pendingCredit;
-    long now = System.nanoTime();
-    long rtt = session.rttNanos();
-    int max = session.config().maxWindow();
-    if (windowTarget < max && (rtt == 0 || now - epochStart < 4 * rtt)) {
-      int grow = Math.min(windowTarget, max - windowTarget);
-      if (session.reserveBudget(grow)) {
-        windowTarget += grow;
-        delta += grow;
+  /** The buffer is empty: -1 once the peer finished, 0 to wait for data, or why not (lock held). */
+  private int atEndOfBuffer() throws IOException {
+    return switch (state) {
+      case RESET -> throw new StreamResetException(resetReason);
+      case REMOTE_CLOSED, CLOSED -> -1;
+      case ABORTED -> throw sessionCloseCause;
+      case OPEN, LOCAL_CLOSED -> {
+        if (applicationClosed) {
+          throw new IOException("stream closed");
+        }
+        yield 0;
       }
-    }
-    epochStart = now;
-    recvWindow += delta;
-    pendingCredit = 0;
-    return delta;
+    };
   }
 
-  // ---------------------------------------------------------------- application side: writing
+  int available() {
+    return receiver.available();
+  }
 
   void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    long deadline = System.nanoTime() + writeTimeout.toNanos();
-    lockForWrite(deadline);
-    try {
-      int maxFrame = session.config().maxFrameSize();
-      while (len > 0) {
-        int n = reserveSendWindow(Math.min(len, maxFrame), deadline);
-        try {
-          session.writer().data(FrameHeader.TYPE_DATA, 0, id, b, off, n, deadline);
-        } catch (SocketTimeoutException e) {
-          resetWith(ResetReason.WRITE_TIMEOUT);
-          throw e;
-        }
-        session.countBytesOut(n);
-        off += n;
-        len -= n;
-      }
-    } finally {
-      writeLock.unlock();
-    }
+    sender.write(b, off, len, System.nanoTime() + writeTimeout.toNanos());
   }
 
-  /** Takes up to {@code max} bytes of send window, waiting for it until {@code deadline}. */
-  private int reserveSendWindow(int max, long deadline) throws IOException {
-    lock.lock();
-    try {
-      if (sendWindow == 0) {
-        session.countWindowStall();
-      }
-      while (sendWindow == 0) {
-        ensureWritable();
-        if (!awaitUntil(writable, deadline)) {
-          break;
-        }
-      }
-      if (sendWindow > 0) {
-        ensureWritable();
-        int n = (int) Math.min(max, sendWindow);
-        sendWindow -= n;
-        return n;
-      }
-    } finally {
-      lock.unlock();
-    }
-    resetWith(ResetReason.WRITE_TIMEOUT);
-    throw new SocketTimeoutException("write timed out waiting for send window");
-  }
-
+  /** Throws if this side can no longer send: reset, session closed or FIN sent (lock held). */
   private void ensureWritable() throws IOException {
-    if (resetReason != null) {
+    if (state == StreamState.RESET) {
       throw new StreamResetException(resetReason);
     }
-    if (sessionClosed != null) {
-      throw sessionClosed;
+    if (sessionCloseCause != null) {
+      throw sessionCloseCause;
     }
-    if (localFin) {
+    if (!state.sends()) {
       throw new IOException("stream closed for writing");
-    }
-  }
-
-  private void lockForWrite(long deadline) throws IOException {
-    try {
-      if (!writeLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new SocketTimeoutException("timed out waiting for another writer on this stream");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
     }
   }
 
   /** Half-close: sends FIN after everything written so far. Reading goes on. Idempotent. */
   public void closeWrite() throws IOException {
     long deadline = System.nanoTime() + writeTimeout.toNanos();
-    lockForWrite(deadline);
-    boolean finished;
+    sender.lockForWrite(deadline);
+    boolean finished = false;
     try {
       lock.lock();
       try {
-        if (localFin || resetReason != null || sessionClosed != null) {
+        if (!state.sends()) {
           return;
         }
-        localFin = true;
-        finished = remoteFin;
+        finished = apply(Event.LOCAL_FIN);
       } finally {
         lock.unlock();
       }
-      session
-          .writer()
-          .data(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_FIN, id, EMPTY, 0, 0, deadline);
+      host.sendFin(id, deadline);
     } finally {
-      writeLock.unlock();
-    }
-    if (finished) {
-      release();
+      sender.unlockForWrite();
+      if (finished) {
+        release(); // also if the FIN could not be queued: the stream is done either way
+      }
     }
   }
 
@@ -303,15 +196,15 @@ public final class Stream implements Closeable {
     boolean unread;
     lock.lock();
     try {
-      if (appClosed) {
+      if (applicationClosed) {
         return;
       }
-      appClosed = true;
-      if (resetReason != null || sessionClosed != null || released.get()) {
+      applicationClosed = true;
+      if (state.finished()) {
         return;
       }
-      unread = buffered > 0;
-      readable.signalAll();
+      unread = receiver.buffered() > 0;
+      receiver.wakeReaders();
     } finally {
       lock.unlock();
     }
@@ -327,179 +220,146 @@ public final class Stream implements Closeable {
     }
     lock.lock();
     try {
-      if (!remoteFin && !released.get()) {
+      if (!state.finished()) {
         closeTimer =
-            session.schedule(
-                () -> resetWith(ResetReason.CLOSE_TIMEOUT), session.config().closeTimeout());
-        return;
+            host.schedule(() -> resetWith(ResetReason.CLOSE_TIMEOUT), host.config().closeTimeout());
       }
     } finally {
       lock.unlock();
     }
-    release();
   }
 
-  /**
-   * Aborts the stream in both directions: RST to the peer, errors for local readers and writers.
-   */
+  /** Aborts both directions: RST to the peer, errors for local readers and writers. */
   public void reset() {
     resetWith(ResetReason.LOCAL);
   }
 
   void resetWith(ResetReason reason) {
+    if (transition(Event.RESET, () -> resetReason = reason)) {
+      host.sendReset(id, reason);
+    }
+  }
+
+  void onAck() {
     lock.lock();
     try {
-      if (resetReason != null || released.get()) {
-        return;
-      }
-      resetReason = reason;
-      dropBuffer();
-      readable.signalAll();
-      writable.signalAll();
+      releaseAckSlot();
     } finally {
       lock.unlock();
     }
-    // Counted before it is sent: whoever sees the RST also sees it in the stats.
-    session.countReset(reason);
-    session.sendReset(id);
-    release();
   }
 
-  // ---------------------------------------------------------------- session (receiving) side
-
-  void onAck() {
-    if (ackSlotHeld.compareAndSet(true, false)) {
-      session.releaseAckSlot();
+  /** The peer acknowledged this stream, or it ended: one more may await its ACK (lock held). */
+  private void releaseAckSlot() {
+    if (awaitingAck) {
+      awaitingAck = false;
+      host.ackReceived();
     }
   }
 
   /**
-   * A Data frame of {@code length} bytes starts: true if this stream keeps its payload (then passed
-   * to {@link #onDataBytes} as it arrives), false if the payload is to be dropped. A frame larger
-   * than the window left is the peer's protocol error, found before anything is allocated.
+   * A Data frame of {@code length} bytes starts: where its payload goes (passed on as it arrives),
+   * or null if it is to be dropped. A frame larger than the window left is the peer's protocol
+   * error, found before anything is allocated.
    */
-  boolean onDataStart(long length) throws ProtocolException {
+  FrameHandler.PayloadSink onDataStart(long length) throws ProtocolException {
     ResetReason resetFor = null;
+    long credit = 0;
+    boolean keep = false;
     lock.lock();
     try {
-      if (length > recvWindow) {
+      if (!receiver.admits(length)) {
         throw new ProtocolException(
             "stream " + Integer.toUnsignedString(id) + " exceeded its receive window");
       }
-      if (remoteFin) {
+      if (state == StreamState.REMOTE_CLOSED || state == StreamState.CLOSED) {
         resetFor = ResetReason.DATA_AFTER_FIN;
-      } else if (appClosed) {
+      } else if (applicationClosed) {
         resetFor = ResetReason.UNREAD_DATA;
-      } else if (resetReason == null) {
-        recvWindow -= length;
-        ensureCapacity(buffered + length);
-        return true;
+      } else if (state.receives()) {
+        credit = receiver.accept(length);
+        keep = true;
       }
     } finally {
       lock.unlock();
+    }
+    if (credit > 0) {
+      host.sendWindowUpdate(this, credit);
     }
     if (resetFor != null) {
       resetWith(resetFor);
     }
-    return false;
-  }
-
-  /** The next {@code len} payload bytes of the frame accepted by {@link #onDataStart}. */
-  void onDataBytes(Transport.ByteSource bytes, int len) throws IOException {
-    lock.lock();
-    try {
-      if (resetReason != null) {
-        bytes.skip(len); // reset while the frame was arriving: its buffer is gone
-        return;
-      }
-      int tail = (head + buffered) % ring.length;
-      int first = Math.min(len, ring.length - tail);
-      bytes.read(ring, tail, first);
-      if (first < len) {
-        bytes.read(ring, 0, len - first);
-      }
-      buffered += len;
-      readable.signal();
-    } finally {
-      lock.unlock();
-    }
+    return keep ? payloadSink : null;
   }
 
   void onWindowUpdate(long delta) throws ProtocolException {
-    lock.lock();
-    try {
-      long next = sendWindow + delta;
-      if (next > MAX_SEND_WINDOW) {
-        throw new ProtocolException("send window overflow on stream " + id);
-      }
-      sendWindow = next;
-      writable.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    sender.credit(delta);
   }
 
   void onRemoteFin() {
-    boolean second;
-    boolean finished = false;
-    lock.lock();
-    try {
-      second = remoteFin;
-      if (!second) {
-        remoteFin = true;
-        finished = localFin || appClosed;
-        readable.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (second) {
-      // hashicorp closes the whole session on a second FIN; resetting only this stream keeps one
+    if (state.next(Event.REMOTE_FIN) == null) {
+      // A second FIN. hashicorp closes the whole session; resetting only this stream keeps one
       // buggy stream from killing the others.
       resetWith(ResetReason.DATA_AFTER_FIN);
-    } else if (finished) {
-      release();
+    } else {
+      transition(Event.REMOTE_FIN, () -> {});
     }
   }
 
   void onRemoteReset() {
-    lock.lock();
-    try {
-      if (resetReason == null) {
-        resetReason = ResetReason.REMOTE;
-        dropBuffer();
-      }
-      readable.signalAll();
-      writable.signalAll();
-    } finally {
-      lock.unlock();
+    if (transition(Event.RESET, () -> resetReason = ResetReason.REMOTE)) {
+      host.countRemoteReset();
     }
-    session.countReset(ResetReason.REMOTE);
-    release();
+  }
+
+  /** The session ended: buffered data can still be read, then the cause is thrown. */
+  void onSessionClosed(IOException cause) {
+    transition(Event.SESSION_ENDED, () -> sessionCloseCause = cause);
   }
 
   /**
-   * The session ended: wake everyone; buffered data can still be read, then the cause is thrown.
+   * Applies {@code event} unless the stream has already finished: under the lock {@code first}
+   * runs, then the state changes; a stream finished by it is released. True if it applied.
    */
-  void onSessionClosed(IOException cause) {
+  private boolean transition(Event event, Runnable first) {
+    boolean finished;
     lock.lock();
     try {
-      if (sessionClosed == null) {
-        sessionClosed = cause;
+      if (state.finished()) {
+        return false;
       }
-      readable.signalAll();
-      writable.signalAll();
+      first.run();
+      finished = apply(event);
     } finally {
       lock.unlock();
     }
-    release();
+    if (finished) {
+      release();
+    }
+    return true;
   }
 
-  /** Gives back every piece of session state this stream holds. Runs exactly once. */
-  private void release() {
-    if (!released.compareAndSet(false, true)) {
-      return;
+  /**
+   * The one place the state changes (under the lock); wakes readers and writers. True if this moved
+   * the stream into a finished state: the caller then releases it, after the lock.
+   */
+  private boolean apply(Event event) {
+    StreamState next = state.next(event);
+    if (next == null) {
+      throw new IllegalStateException(this + ": " + event + " in " + state);
     }
+    boolean finishing = !state.finished() && next.finished();
+    state = next;
+    if (next == StreamState.RESET) {
+      receiver.drop();
+    }
+    receiver.wakeReaders();
+    sender.wakeWriters();
+    return finishing;
+  }
+
+  /** Gives back every piece of session state this stream holds; once, after it finished. */
+  private void release() {
     int target;
     lock.lock();
     try {
@@ -507,122 +367,27 @@ public final class Stream implements Closeable {
         closeTimer.cancel(false);
         closeTimer = null;
       }
-      target = windowTarget;
-      readable.signalAll();
-      writable.signalAll();
+      releaseAckSlot();
+      target = receiver.windowTarget();
     } finally {
       lock.unlock();
     }
-    if (ackSlotHeld.compareAndSet(true, false)) {
-      session.releaseAckSlot();
-    }
-    session.streamReleased(this, target);
+    host.released(this, target);
   }
 
-  // ---------------------------------------------------------------- receive ring buffer
-
-  private void ensureCapacity(long needed) {
-    if (needed <= ring.length) {
-      return;
-    }
-    int capacity =
-        (int) Math.min(windowTarget, Math.max(needed, Math.max(MIN_RING, 2L * ring.length)));
-    byte[] next = new byte[capacity];
-    int first = Math.min(buffered, ring.length - head);
-    System.arraycopy(ring, head, next, 0, first);
-    System.arraycopy(ring, 0, next, first, buffered - first);
-    ring = next;
-    head = 0;
-  }
-
-  private int take(byte[] b, int off, int len) {
-    int n = Math.min(len, buffered);
-    int first = Math.min(n, ring.length - head);
-    System.arraycopy(ring, head, b, off, first);
-    System.arraycopy(ring, 0, b, off + first, n - first);
-    head = (head + n) % ring.length;
-    buffered -= n;
-    if (buffered == 0) {
-      head = 0;
-    }
-    return n;
-  }
-
-  private void dropBuffer() {
-    ring = EMPTY;
-    head = 0;
-    buffered = 0;
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private static long deadline(Duration timeout) {
-    return timeout == null || timeout.isZero() ? 0 : System.nanoTime() + timeout.toNanos();
-  }
-
-  /** Waits on {@code c}; false once {@code deadline} has passed. A zero deadline means no limit. */
-  private static boolean awaitUntil(Condition c, long deadline) throws IOException {
-    try {
-      if (deadline == 0) {
-        c.await();
-        return true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      c.awaitNanos(left);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    }
+  /**
+   * Checks the receive window's invariant ({@link ReceiveWindow}) and that the buffer never
+   * outgrows the window; tests call it after every operation. Returns the window, the stream's
+   * share of the session's memory budget.
+   *
+   * @throws AssertionError if either does not hold
+   */
+  int checkWindowInvariant() {
+    return receiver.checkInvariant(this);
   }
 
   @Override
   public String toString() {
     return "Stream[" + Integer.toUnsignedString(id) + (outbound ? " out" : " in") + "]";
-  }
-
-  private final class In extends InputStream {
-    private final byte[] one = new byte[1];
-
-    @Override
-    public int read() throws IOException {
-      return Stream.this.read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return Stream.this.read(b, off, len);
-    }
-
-    @Override
-    public int available() {
-      return Stream.this.available();
-    }
-
-    @Override
-    public void close() {
-      Stream.this.close();
-    }
-  }
-
-  private final class Out extends OutputStream {
-    @Override
-    public void write(int b) throws IOException {
-      Stream.this.write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      Stream.this.write(b, off, len);
-    }
-
-    /** Closing the output half-closes the stream (FIN); reading goes on. */
-    @Override
-    public void close() throws IOException {
-      Stream.this.closeWrite();
-    }
   }
 }

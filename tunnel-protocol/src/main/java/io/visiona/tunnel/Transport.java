@@ -6,16 +6,35 @@ import java.nio.ByteBuffer;
 
 /**
  * A reliable, ordered byte pipe that carries yamux frames. Frame boundaries mean nothing to a
- * transport: it may deliver any split of the peer's bytes.
+ * transport: it may deliver any split of the peer's bytes, and may send what it is given in any
+ * split too (over WebSocket: any number of binary messages).
  *
- * <p>Received bytes are pushed: the session calls {@link #start} once, and from then on the
- * transport hands what arrives to the {@link Receiver} on whatever thread received it (a socket
- * reader, a WebSocket callback). The session parses and dispatches the frames right there, so a
- * received frame reaches the application thread without another thread in between.
+ * <h2>Contract</h2>
  *
- * <p>The session never calls {@link #write} concurrently with itself, but successive writes may
- * come from different threads (the session's writer, or an application thread that found the writer
- * idle), so implementations need not serialise either against itself.
+ * <ul>
+ *   <li><b>Receiving is pushed.</b> The session calls {@link #start} once; from then on the
+ *       transport hands what arrives to the {@link Receiver} on whatever thread received it (a
+ *       socket reader, a WebSocket callback): in order, one call at a time, each finished before
+ *       the next, then exactly one {@link Receiver#endOfInput()} or {@link Receiver#fail}. The
+ *       session parses and dispatches frames on that thread, so a received frame reaches the
+ *       application thread without another thread in between.
+ *   <li><b>Received bytes are already buffered.</b> A {@link ByteSource} holds every byte its
+ *       {@link Receiver#receive} call announced: reading them copies memory and never waits for the
+ *       network. The session relies on it: it copies a payload into its stream's buffer while
+ *       holding that stream's lock.
+ *   <li><b>The receiving thread may wait, but boundedly.</b> {@link Receiver#receive} never waits
+ *       for the application (payload fits the windows this side advertised); it may wait for room
+ *       to queue a control frame its input calls for (a peer that sends but does not read), at most
+ *       the session's write timeout, which pushes back on the peer.
+ *   <li><b>Writes come one at a time, from changing threads.</b> The session never calls {@link
+ *       #write} concurrently with itself, but successive writes may come from different threads
+ *       (the session's writer, or an application thread that found the writer idle), so an
+ *       implementation needs no locking of its own for writes. Each write is at most 64 KiB. A
+ *       write may block until the bytes are taken (a blocking socket write); the session watches
+ *       its progress and, when nothing was taken for the write timeout, closes the transport.
+ *   <li><b>{@link #close} may come from any thread, at any time</b>, also while a write is blocked
+ *       or a receive is running: it must make a blocked write fail promptly and end delivery.
+ * </ul>
  */
 public interface Transport extends Closeable {
 
@@ -27,12 +46,12 @@ public interface Transport extends Closeable {
   void start(Receiver receiver);
 
   /**
-   * Writes {@code len} bytes holding one or more whole frames and returns once the transport has
-   * taken them; {@code buf} may be reused afterwards.
+   * Writes {@code len} bytes (whole frames, or a piece of a longer run of frames) and returns once
+   * the transport has taken them; {@code buf} may be reused afterwards.
    */
   void write(byte[] buf, int off, int len) throws IOException;
 
-  /** Closes both directions. Idempotent. */
+  /** Closes both directions; any thread, idempotent; fails a write that is blocked. */
   @Override
   void close();
 
@@ -69,7 +88,10 @@ public interface Transport extends Closeable {
     void fail(IOException cause);
   }
 
-  /** Received bytes, copied out by the session as it parses them (no intermediate buffer). */
+  /**
+   * Received bytes, copied out by the session as it parses them (no intermediate buffer). Always
+   * buffered: reading never waits for the network (see the contract above).
+   */
   interface ByteSource {
 
     /** Copies exactly the next {@code len} bytes into {@code dst} from {@code off}. */

@@ -170,6 +170,69 @@ class ConformanceTest {
   }
 
   @Test
+  void creditGoesOutAtHalfTheWindowEvenWhileThePeerStillHasWindow() throws Exception {
+    try (RawPeer peer = server()) {
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
+      Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      for (int i = 0; i < 3; i++) {
+        peer.sendData(0, 1, new byte[64 * 1024]);
+      }
+      // The pong proves all three frames are buffered before the application reads.
+      peer.send(TYPE_PING, FLAG_SYN, 0, 7);
+      peer.expect(TYPE_PING, FLAG_ACK, 0, 7);
+      // The peer has 64 KiB of window left; hashicorp's rule still credits at half the window, so
+      // a sender is never stalled for a round trip per window.
+      byte[] buf = new byte[140_000];
+      assertThat(s.inputStream().read(buf, 0, buf.length)).isEqualTo(buf.length);
+      peer.expect(TYPE_WINDOW_UPDATE, 0, 1, 140_000);
+    }
+  }
+
+  @Test
+  void noCreditIsSentOnceThePeersFinHasArrived() throws Exception {
+    try (RawPeer peer = server()) {
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
+      Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      for (int i = 0; i < 3; i++) {
+        peer.sendData(0, 1, new byte[64 * 1024]);
+      }
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_FIN, 1, 0);
+      // The pong proves the FIN was processed before the application reads.
+      peer.send(TYPE_PING, FLAG_SYN, 0, 7);
+      peer.expect(TYPE_PING, FLAG_ACK, 0, 7);
+      // Over half the window consumed, but the peer has finished and may have forgotten the
+      // stream: hashicorp would log a credit as a frame for a missing stream.
+      assertThat(s.inputStream().readAllBytes()).hasSize(3 * 64 * 1024);
+      peer.expectSilence(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
+  void afterOurFinCreditIsHeldUntilThePeerHasUsedItsWindowUp() throws Exception {
+    try (RawPeer peer = server()) {
+      peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);
+      Stream s = peer.session.acceptStream(Duration.ofSeconds(5));
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_ACK, 1, 0);
+      s.closeWrite();
+      peer.expect(TYPE_WINDOW_UPDATE, FLAG_FIN, 1, 0);
+      for (int i = 0; i < 3; i++) {
+        peer.sendData(0, 1, new byte[64 * 1024]);
+      }
+      byte[] buf = new byte[3 * 64 * 1024];
+      s.inputStream().readNBytes(buf, 0, buf.length);
+      // The peer still has window and, having our FIN, forgets the stream once it sends its own:
+      // a credit now could cross that FIN.
+      peer.expectSilence(Duration.ofMillis(200));
+      // The last 64 KiB of window: the peer is now blocked and gets everything consumed so far.
+      peer.sendData(0, 1, new byte[64 * 1024]);
+      peer.expect(TYPE_WINDOW_UPDATE, 0, 1, 3 * 64 * 1024);
+      assertThat(s.inputStream().readNBytes(64 * 1024)).hasSize(64 * 1024);
+    }
+  }
+
+  @Test
   void receiveWindowViolationIsAProtocolError() throws Exception {
     try (RawPeer peer = server()) {
       peer.send(TYPE_WINDOW_UPDATE, FLAG_SYN, 1, 0);

@@ -172,7 +172,8 @@ class PushTransportTest {
     Thread feeder = feed(transport, flood, err);
     // Held back while the control queue is full, and the queue stays within its bound.
     await().during(Duration.ofMillis(300)).atMost(WAIT).until(feeder::isAlive);
-    assertThat(feeder.getState()).isEqualTo(Thread.State.WAITING);
+    // Parked until the write timeout (the control queue's wait has a deadline).
+    assertThat(feeder.getState()).isEqualTo(Thread.State.TIMED_WAITING);
     assertThat(session.retainedBufferBytes()).isLessThanOrEqualTo(2 * 64 * 1024);
 
     session.close(); // closes the connection, which fails the stuck send

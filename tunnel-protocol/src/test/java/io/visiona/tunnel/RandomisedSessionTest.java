@@ -3,8 +3,8 @@ package io.visiona.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,9 +28,14 @@ import net.jqwik.api.Provide;
 /**
  * Random mixes of opens, writes of random sizes, half-closes and resets on many streams at once,
  * both sides opening, over the socket and the WebSocket transports: every stream that was not reset
- * echoes its data intact, and all state is released at the end.
+ * echoes its data intact, and all state is released at the end. Every read and write on either side
+ * is followed by a check of the stream's window invariant, and the sessions' memory budgets are
+ * checked once all streams are done.
  */
 class RandomisedSessionTest {
+
+  /** Invariant violations seen on any thread of the current run. */
+  private static final Queue<Throwable> violations = new ConcurrentLinkedQueue<>();
 
   enum Ending {
     HALF_CLOSE,
@@ -101,8 +108,9 @@ class RandomisedSessionTest {
   }
 
   private static void runPlans(Session client, Session server, List<Plan> plans) throws Exception {
-    Thread.ofVirtual().start(() -> SessionTest.echoServer(client));
-    Thread.ofVirtual().start(() -> SessionTest.echoServer(server));
+    violations.clear();
+    Thread.ofVirtual().start(() -> checkedEchoServer(client));
+    Thread.ofVirtual().start(() -> checkedEchoServer(server));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Boolean>> results = new ArrayList<>();
       for (Plan p : plans) {
@@ -123,6 +131,43 @@ class RandomisedSessionTest {
               assertThat(client.stats().committedWindow()).isZero();
               assertThat(server.stats().committedWindow()).isZero();
             });
+    client.checkInvariants();
+    server.checkInvariants();
+    assertThat(violations).isEmpty();
+  }
+
+  /** Echoes every accepted stream, checking the window invariant after each read and write. */
+  private static void checkedEchoServer(Session session) {
+    try {
+      while (true) {
+        Stream s = session.acceptStream();
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (s) {
+                    byte[] buf = new byte[8192];
+                    for (int n; (n = s.inputStream().read(buf)) >= 0; ) {
+                      check(s);
+                      s.outputStream().write(buf, 0, n);
+                      check(s);
+                    }
+                    s.closeWrite();
+                  } catch (Exception ignored) {
+                    // the test sees the failure on its side
+                  }
+                });
+      }
+    } catch (Exception closed) {
+      // session over
+    }
+  }
+
+  private static void check(Stream s) {
+    try {
+      s.checkWindowInvariant();
+    } catch (AssertionError e) {
+      violations.add(e);
+    }
   }
 
   /** Runs one stream's plan; true if what came back is what the plan requires. */
@@ -132,7 +177,7 @@ class RandomisedSessionTest {
     Stream s = opener.openStream();
     Future<byte[]> echoed;
     try (ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
-      echoed = reader.submit(() -> readAll(s.inputStream()));
+      echoed = reader.submit(() -> readAll(s));
       int half = data.length / 2;
       try {
         for (int off = 0; off < data.length; off += p.chunk()) {
@@ -140,6 +185,7 @@ class RandomisedSessionTest {
             break;
           }
           s.outputStream().write(data, off, Math.min(p.chunk(), data.length - off));
+          check(s);
         }
         switch (p.ending()) {
           case HALF_CLOSE -> s.closeWrite();
@@ -163,8 +209,14 @@ class RandomisedSessionTest {
     }
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
-    return in.readAllBytes();
+  private static byte[] readAll(Stream s) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buf = new byte[1 + new Random().nextInt(70_000)];
+    for (int n; (n = s.inputStream().read(buf)) >= 0; ) {
+      check(s);
+      all.write(buf, 0, n);
+    }
+    return all.toByteArray();
   }
 
   private static byte[] sha(byte[] b) throws Exception {

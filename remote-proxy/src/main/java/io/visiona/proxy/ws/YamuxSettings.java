@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param acceptBacklog streams opened by the peer and not yet taken up
  * @param keepAliveInterval yamux ping interval; zero disables
  * @param keepAliveTimeout silence after a ping that ends the session
- * @param writeTimeout how long a stream write may wait for window before the stream is reset
+ * @param writeTimeout how long a stream write may wait for window before the stream is reset, and a
+ *     connection that accepts nothing before the session is closed
  */
 public record YamuxSettings(
     int maxStreams,
