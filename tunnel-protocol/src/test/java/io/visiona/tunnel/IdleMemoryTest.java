@@ -56,9 +56,35 @@ class IdleMemoryTest {
                   Duration.ofSeconds(10)),
               Config.defaults());
       Session srv = Session.server(server.accept(), Config.defaults());
-      Thread.ofVirtual().start(() -> SessionTest.echoServer(srv));
-      int peak = echo(client, 16 << 20, srv::retainedBufferBytes);
-      assertThat(peak).isGreaterThan(64 * 1024);
+      // One large write: its 64 KiB frames always pass through the writer's queue, whereas an
+      // echo's
+      // 16 KiB writes may all be written directly and never grow it.
+      byte[] payload = new byte[16 << 20];
+      new Random(13).nextBytes(payload);
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Stream s = srv.acceptStream()) {
+                  s.outputStream().write(payload);
+                  s.closeWrite();
+                } catch (IOException ignored) {
+                  // the reading side below sees the failure
+                }
+              });
+      Stream download = client.openStream();
+      download.closeWrite();
+      InputStream in = download.inputStream();
+      byte[] back = new byte[payload.length];
+      int got = 0;
+      int peak = 0;
+      while (got < back.length) {
+        int n = in.read(back, got, back.length - got);
+        assertThat(n).isPositive();
+        got += n;
+        peak = Math.max(peak, srv.retainedBufferBytes());
+      }
+      assertThat(back).isEqualTo(payload);
+      assertThat(peak).as("the server's buffers grew under load").isGreaterThan(64 * 1024);
       awaitIdle(srv);
       client.close();
     }
