@@ -156,7 +156,7 @@ public final class DeviceRoutes {
         "credential.revoked",
         "device " + id + ", credential " + cid,
         clientAddress.apply(req));
-    tunnels.close(tunnels.whereIs(id), id);
+    tunnels.end(id);
     res.status(Status.NO_CONTENT_204).send();
   }
 
@@ -179,7 +179,7 @@ public final class DeviceRoutes {
         "device " + issued.deviceId() + ", new credential " + issued.token().id(),
         clientAddress.apply(req));
     // The tunnel opened with the previous credential ends; the box reconnects with the new one.
-    tunnels.close(tunnels.whereIs(issued.deviceId()), issued.deviceId());
+    tunnels.end(issued.deviceId());
     JsonResponses.send(
         res,
         Status.OK_200,

@@ -242,6 +242,22 @@ public final class PresenceRepository {
     return e.connection().compareTo(old.connectionId()) > 0;
   }
 
+  /**
+   * The tunnel {@code live} names was closed on our request: its row goes now, unless a newer
+   * connection has replaced it. The replica's disconnect event, arriving later, finds nothing.
+   */
+  public void ended(Live live) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM device_presence WHERE device_id = :d AND replica_id = :r"
+                        + " AND connection_id = :c")
+                .bind("d", live.deviceId())
+                .bind("r", live.replicaId())
+                .bind("c", live.connectionId())
+                .execute());
+  }
+
   /** The device's live presence, if any. */
   public Optional<Live> live(String deviceId, long now) {
     return jdbi.withHandle(

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -41,11 +42,14 @@ public final class TunnelCloser {
 
   /** Where the device's tunnel may be: its live replica, else every live replica. */
   public List<URI> whereIs(String deviceId) {
-    long now = clock.millis();
-    Optional<PresenceRepository.Live> live = presence.live(deviceId, now);
+    return whereIs(presence.live(deviceId, clock.millis()));
+  }
+
+  private List<URI> whereIs(Optional<PresenceRepository.Live> live) {
     if (live.isPresent()) {
       return List.of(live.get().internalUrl());
     }
+    long now = clock.millis();
     return presence.replicas().stream()
         .filter(r -> r.liveAt(now))
         .map(PresenceRepository.Replica::internalUrl)
@@ -53,15 +57,36 @@ public final class TunnelCloser {
   }
 
   /**
-   * Ends the device's tunnel at every one of {@code where}, in parallel; waits at most the timeout.
+   * Ends the device's tunnel (revocation, rotation) and, once its replica has confirmed, takes it
+   * off the presence table at once: the replica's disconnect event comes later, batched, and the
+   * next read must already show the device offline. A newer connection that replaced the closed one
+   * meanwhile keeps its row.
    */
-  public void close(List<URI> where, String deviceId) {
+  public void end(String deviceId) {
+    Optional<PresenceRepository.Live> live = presence.live(deviceId, clock.millis());
+    if (close(whereIs(live), deviceId)) {
+      live.ifPresent(presence::ended);
+    }
+  }
+
+  /**
+   * Ends the device's tunnel at every one of {@code where}, in parallel; waits at most the timeout.
+   *
+   * @return whether every replica confirmed in time
+   */
+  public boolean close(List<URI> where, String deviceId) {
     List<Thread> calls = new ArrayList<>();
+    AtomicBoolean confirmed = new AtomicBoolean(true);
     for (URI replica : where) {
       calls.add(
           Thread.ofVirtual()
               .name("close-tunnel")
-              .start(() -> proxy.closeSession(replica, deviceId, Optional.empty())));
+              .start(
+                  () -> {
+                    if (!proxy.closeSession(replica, deviceId, Optional.empty())) {
+                      confirmed.set(false);
+                    }
+                  }));
     }
     long deadline = System.nanoTime() + timeout.multipliedBy(2).toNanos();
     for (Thread t : calls) {
@@ -69,13 +94,14 @@ public final class TunnelCloser {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !t.join(Duration.ofNanos(left))) {
           LOG.warning("ending the tunnel of device " + deviceId + " did not finish in time");
-          return;
+          return false;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return confirmed.get();
   }
 
   /** Tells each fenced connection's replica to close it; best effort, in the background. */

@@ -113,6 +113,28 @@ class PresenceRepositoryTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void aTunnelEndedOnRequestGoesAtOnceButNeverTakesANewerConnectionWithIt(Kind kind)
+      throws Exception {
+    open(kind);
+    String d = device("d1");
+    beat("p1", "b1", P1);
+    beat("p2", "b2", P2);
+    apply("p1", "b1", connect(d, "c-1", 100));
+    PresenceRepository.Live closed = presence.live(d, now).orElseThrow();
+    apply("p2", "b2", connect(d, "c-9", 200)); // reconnected elsewhere before the close returned
+
+    presence.ended(closed);
+    assertThat(liveOn(d)).isEqualTo("p2/c-9");
+
+    presence.ended(presence.live(d, now).orElseThrow());
+    assertThat(liveOn(d)).isNull();
+    // The replica's disconnect event, arriving later, changes nothing.
+    assertThat(apply("p2", "b2", disconnect(d, "c-9")).close()).isEmpty();
+    assertThat(liveOn(d)).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void equalTimesAreDecidedByReplicaThenConnection(Kind kind) throws Exception {
     open(kind);
     {
