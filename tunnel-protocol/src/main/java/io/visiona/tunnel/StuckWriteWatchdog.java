@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * Ends a session whose transport has taken no bytes for the write timeout: a peer that stops
  * reading would otherwise block the writer, and everyone waiting on it, forever (a blocking socket
  * write has no timeout of its own). Progress, not the time a whole round takes, is what counts: the
- * writer writes in pieces of at most {@link WriteRound#CHUNK}, so a slow but moving link is never
- * mistaken for a stuck one.
+ * transport reports each part of at most {@link Transport#PIECE} it took, so a slow but moving link
+ * is never mistaken for a stuck one.
  *
  * <p>At most one timer per session, armed when a round starts and none is pending, re-armed while
  * rounds go on and dropped once the writer is idle, so an idle session holds none.

@@ -29,9 +29,11 @@ import java.nio.ByteBuffer;
  *   <li><b>Writes come one at a time, from changing threads.</b> The session never calls {@link
  *       #write} concurrently with itself, but successive writes may come from different threads
  *       (the session's writer, or an application thread that found the writer idle), so an
- *       implementation needs no locking of its own for writes. Each write is at most 64 KiB. A
- *       write may block until the bytes are taken (a blocking socket write); the session watches
- *       its progress and, when nothing was taken for the write timeout, closes the transport.
+ *       implementation needs no locking of its own for writes. A write may block until the bytes
+ *       are taken (a blocking socket write); the session watches its progress and, when nothing was
+ *       taken for the write timeout, closes the transport. It writes through {@link #write(byte[],
+ *       int, int, Runnable)}, whose default passes at most {@link #PIECE} bytes per {@link
+ *       #write(byte[], int, int)} call.
  *   <li><b>{@link #close} may come from any thread, at any time</b>, also while a write is blocked
  *       or a receive is running: it must make a blocked write fail promptly and end delivery.
  * </ul>
@@ -50,6 +52,25 @@ public interface Transport extends Closeable {
    * the transport has taken them; {@code buf} may be reused afterwards.
    */
   void write(byte[] buf, int off, int len) throws IOException;
+
+  /** The most a write may pass without telling of progress: 64 KiB. */
+  int PIECE = 64 * 1024;
+
+  /**
+   * Writes as {@link #write(byte[], int, int)}, running {@code progress} each time the network has
+   * taken a part of at most {@link #PIECE} bytes, so the session can tell a slow link from a stuck
+   * one (it is stuck only when no part was taken for the write timeout). The default writes in
+   * pieces of {@link #PIECE}; a transport that writes in such parts anyway (and would rather not
+   * cut its messages as small) reports them itself.
+   */
+  default void write(byte[] buf, int off, int len, Runnable progress) throws IOException {
+    for (int end = off + len; off < end; ) {
+      int n = Math.min(end - off, PIECE);
+      write(buf, off, n);
+      progress.run();
+      off += n;
+    }
+  }
 
   /** Closes both directions; any thread, idempotent; fails a write that is blocked. */
   @Override

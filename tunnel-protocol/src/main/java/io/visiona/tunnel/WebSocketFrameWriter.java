@@ -37,13 +37,16 @@ final class WebSocketFrameWriter {
     this.maxMessageSize = maxMessageSize;
   }
 
-  /** Writes {@code len} bytes as binary messages of at most the maximum message size. */
-  void binary(byte[] data, int off, int len) throws IOException {
+  /**
+   * Writes {@code len} bytes as binary messages of at most the maximum message size; {@code
+   * progress} runs after each socket write (at most 64 KiB of payload).
+   */
+  void binary(byte[] data, int off, int len, Runnable progress) throws IOException {
     lock.lock();
     try {
       for (int end = off + len; off < end; ) {
         int n = Math.min(end - off, maxMessageSize);
-        writeFrame(WebSocketFrameReader.OP_BINARY, data, off, n);
+        writeFrame(WebSocketFrameReader.OP_BINARY, data, off, n, progress);
         off += n;
       }
     } finally {
@@ -62,7 +65,7 @@ final class WebSocketFrameWriter {
       return;
     }
     try {
-      writeFrame(opcode, payload, off, len);
+      writeFrame(opcode, payload, off, len, () -> {});
     } finally {
       lock.unlock();
     }
@@ -74,7 +77,8 @@ final class WebSocketFrameWriter {
   }
 
   /** Writes one masked frame; the caller holds the lock. */
-  private void writeFrame(int opcode, byte[] data, int off, int len) throws IOException {
+  private void writeFrame(int opcode, byte[] data, int off, int len, Runnable progress)
+      throws IOException {
     byte[] b = sendBuf;
     if (b == null) {
       b = sendBuf = new byte[MAX_HEADER + WRITE_BUFFER];
@@ -89,6 +93,7 @@ final class WebSocketFrameWriter {
         int n = Math.min(len - done, b.length - h);
         WebSocketMask.mask(data, off + done, b, h, n, key, done);
         out.write(b, 0, h + n);
+        progress.run();
         done += n;
         h = 0;
       } while (done < len);

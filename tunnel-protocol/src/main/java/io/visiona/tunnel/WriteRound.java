@@ -4,30 +4,19 @@ import java.io.IOException;
 
 /**
  * Both of {@link FrameWriter}'s queues, taken whole for one round of transport writes: control
- * frames first, then data, in pieces of at most {@link #CHUNK} bytes.
+ * frames first, then data. The transport reports progress at least every {@link Transport#PIECE}
+ * bytes, so the stuck-write watchdog sees a slow link move: the session is stuck only when no piece
+ * was taken for the write timeout (a link slower than 64 KiB per write timeout counts as stuck).
  */
 record WriteRound(byte[] control, int controlLength, byte[] data, int dataLength) {
 
-  /**
-   * Largest single transport write. A round goes out in pieces of at most this size so that the
-   * stuck-write watchdog sees progress on a slow link: the session is stuck only when no piece was
-   * taken for the write timeout (a link slower than this per write timeout counts as stuck).
-   */
-  static final int CHUNK = 64 * 1024;
-
-  /** Writes the round; {@code progress} runs after each piece the transport took. */
+  /** Writes the round; {@code progress} runs after each part the transport took. */
   void writeTo(Transport transport, Runnable progress) throws IOException {
-    writeChunked(transport, control, controlLength, progress);
-    writeChunked(transport, data, dataLength, progress);
-  }
-
-  private static void writeChunked(Transport transport, byte[] buf, int len, Runnable progress)
-      throws IOException {
-    for (int off = 0; off < len; ) {
-      int n = Math.min(len - off, CHUNK);
-      transport.write(buf, off, n);
-      progress.run();
-      off += n;
+    if (controlLength > 0) {
+      transport.write(control, 0, controlLength, progress);
+    }
+    if (dataLength > 0) {
+      transport.write(data, 0, dataLength, progress);
     }
   }
 }
