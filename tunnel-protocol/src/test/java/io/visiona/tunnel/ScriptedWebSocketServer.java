@@ -49,10 +49,31 @@ final class ScriptedWebSocketServer implements AutoCloseable {
   }
 
   /** A frame the client sent: opcode, whether it was masked, and its payload unmasked. */
-  record Frame(int opcode, boolean masked, byte[] payload) {
+  record Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
     int closeCode() {
       return (payload[0] & 0xff) << 8 | (payload[1] & 0xff);
     }
+  }
+
+  /** Reads one frame as RFC 6455 §5.2 lays it out, unmasking its payload. */
+  static Frame readFrame(DataInputStream in) throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    boolean masked = (b1 & 0x80) != 0;
+    int key = masked ? in.readInt() : 0;
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    if (masked) {
+      // The test server's own unmasking, not the client's code under test.
+      TestWebSocketServer.unmask(payload, 0, payload.length, key, 0);
+    }
+    return new Frame((b0 & 0x80) != 0, b0 & 0x0f, masked, payload);
   }
 
   static final class Peer implements AutoCloseable {
@@ -131,22 +152,7 @@ final class ScriptedWebSocketServer implements AutoCloseable {
     }
 
     Frame readFrame() throws IOException {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
-      }
-      boolean masked = (b1 & 0x80) != 0;
-      int key = masked ? in.readInt() : 0;
-      byte[] payload = new byte[(int) len];
-      in.readFully(payload);
-      if (masked) {
-        WebSocketMask.mask(payload, 0, payload, 0, payload.length, key, 0);
-      }
-      return new Frame(b0 & 0x0f, masked, payload);
+      return ScriptedWebSocketServer.readFrame(in);
     }
 
     @Override

@@ -19,25 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class WebSocketFrameWriterTest {
 
-  private record Frame(int b0, boolean masked, byte[] payload) {}
-
-  private static List<Frame> parse(byte[] wire) throws IOException {
+  private static List<ScriptedWebSocketServer.Frame> parse(byte[] wire) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire));
-    List<Frame> frames = new ArrayList<>();
+    List<ScriptedWebSocketServer.Frame> frames = new ArrayList<>();
     while (in.available() > 0) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = in.readUnsignedShort();
-      } else if (len == 127) {
-        len = in.readLong();
-      }
-      boolean masked = (b1 & 0x80) != 0;
-      int key = masked ? in.readInt() : 0;
-      byte[] payload = in.readNBytes((int) len);
-      TestWebSocketServer.unmask(payload, 0, payload.length, key, 0);
-      frames.add(new Frame(b0, masked, payload));
+      frames.add(ScriptedWebSocketServer.readFrame(in));
     }
     return frames;
   }
@@ -62,9 +48,10 @@ class WebSocketFrameWriterTest {
 
     writer.binary(data, 0, data.length, progress::incrementAndGet);
 
-    List<Frame> frames = parse(wire.toByteArray());
+    List<ScriptedWebSocketServer.Frame> frames = parse(wire.toByteArray());
     assertThat(frames).hasSize(2); // 256 KiB + 44 KiB, not cut to the 64 KiB parts
-    assertThat(frames).allSatisfy(f -> assertThat(f.b0()).isEqualTo(0x82)); // FIN, binary
+    assertThat(frames).allSatisfy(f -> assertThat(f.fin()).isTrue());
+    assertThat(frames).allSatisfy(f -> assertThat(f.opcode()).isEqualTo(0x2));
     assertThat(frames).allSatisfy(f -> assertThat(f.masked()).isTrue());
     assertThat(frames.get(0).payload()).hasSize(256 * 1024);
     ByteArrayOutputStream joined = new ByteArrayOutputStream();
