@@ -80,7 +80,8 @@ final class PresenceClient {
       answer =
           api.postJson(path, body.toString().getBytes(StandardCharsets.UTF_8), MAX_ANSWER_BYTES);
     } catch (IOException e) {
-      throw new PresenceCallException(path + " failed: " + e.getMessage(), Kind.UNAVAILABLE, e);
+      // toString: a refused connection has no message, only its class says what happened.
+      throw new PresenceCallException(path + " failed: " + e, Kind.UNAVAILABLE, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PresenceCallException(path + " interrupted", Kind.UNAVAILABLE, e);

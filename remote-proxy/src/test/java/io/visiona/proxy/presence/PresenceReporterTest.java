@@ -1,6 +1,7 @@
 package io.visiona.proxy.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.helidon.metrics.api.Metrics;
@@ -239,6 +240,15 @@ class PresenceReporterTest {
                         .findFirst()
                         .get()))
         .isLessThan(api.calls().indexOf(firstAccepted));
+  }
+
+  @Test
+  void aRefusedConnectionIsNamedInTheError() {
+    api.close(); // nothing listens there any more: the JDK's ConnectException has no message
+    PresenceClient client = new PresenceClient(ProxyFixture.presenceClient(api.uri()));
+    assertThatThrownBy(() -> client.heartbeat(REPLICA, "b1", 0))
+        .isInstanceOf(PresenceCallException.class)
+        .hasMessageContaining("/internal/presence/heartbeat failed: java.net.ConnectException");
   }
 
   @Test
