@@ -29,18 +29,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +62,14 @@ class MultiReplicaTest {
   private static final String ISSUER = "http://127.0.0.1:1/unreachable";
   private static final Duration LEASE = Duration.ofSeconds(3);
   private static final int BOXES = 6;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
 
-  private final String apiToProxy = "a1:" + key(1);
-  private final String proxyToApi = "p1:" + key(2);
-  private final String cookieKeys = "k1:" + key(3);
-  private final int[] apiInternal = {freePort(), freePort()};
-  private final int[] proxyInternal = {freePort(), freePort()};
+  private final String apiToProxy = "a1:" + TwoServers.key(1);
+  private final String proxyToApi = "p1:" + TwoServers.key(2);
+  private final String cookieKeys = "k1:" + TwoServers.key(3);
+  private final int[] apiInternal = {TwoServers.freePort(), TwoServers.freePort()};
+  private final int[] proxyInternal = {TwoServers.freePort(), TwoServers.freePort()};
   private final ProxyServer[] proxies = new ProxyServer[2];
   private final int[] tunnelPorts = new int[2];
   private final ApiApplication[] apps = new ApiApplication[2];
@@ -293,12 +287,13 @@ class MultiReplicaTest {
   }
 
   private HttpResponse<String> get(int api, String cookie, String path) {
-    return send(HttpRequest.newBuilder(apiBase(api).resolve(path)).header("Cookie", cookie).GET());
+    return TwoServers.send(
+        HttpRequest.newBuilder(apiBase(api).resolve(path)).header("Cookie", cookie).GET());
   }
 
   private HttpResponse<String> call(int api, String cookie, String method, String path) {
     URI base = apiBase(api);
-    return send(
+    return TwoServers.send(
         HttpRequest.newBuilder(base.resolve(path))
             .header("Cookie", cookie)
             .header("X-CSRF", "1")
@@ -372,30 +367,5 @@ class MultiReplicaTest {
             .start();
     tunnelPorts[i] = proxy.tunnelPort();
     return proxy;
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String key(int fill) {
-    byte[] k = new byte[32];
-    Arrays.fill(k, (byte) fill);
-    return Base64.getEncoder().encodeToString(k);
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -192,13 +192,14 @@ final class TwoServers implements AutoCloseable {
     }
   }
 
-  private static String key(int fill) {
+  /** A 32-byte key of one repeated byte, Base64: test keys that are easy to tell apart. */
+  static String key(int fill) {
     byte[] k = new byte[32];
     Arrays.fill(k, (byte) fill);
     return Base64.getEncoder().encodeToString(k);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
