@@ -58,6 +58,13 @@ public final class PresenceRepository {
     }
   }
 
+  private static final String INSERT_PRESENCE =
+      "INSERT INTO device_presence (device_id, replica_id, boot, connection_id, connected_at,"
+          + " epoch, updated_at) VALUES (:d, :r, :b, :c, :at, :epoch, :now)";
+  private static final String UPDATE_PRESENCE =
+      "UPDATE device_presence SET replica_id = :r, boot = :b, connection_id = :c,"
+          + " connected_at = :at, epoch = :epoch, updated_at = :now WHERE device_id = :d";
+
   /** Transient failures (a concurrent insert, a deadlock victim) are retried this often. */
   private static final int ATTEMPTS = 4;
 
@@ -172,17 +179,7 @@ public final class PresenceRepository {
         continue;
       }
       if (row.isEmpty()) {
-        h.createUpdate(
-                "INSERT INTO device_presence (device_id, replica_id, boot, connection_id,"
-                    + " connected_at, epoch, updated_at) VALUES (:d, :r, :b, :c, :at, :epoch, :now)")
-            .bind("d", e.device())
-            .bind("r", replica)
-            .bind("b", boot)
-            .bind("c", e.connection())
-            .bind("at", e.at())
-            .bind("epoch", nextEpoch(h, e.device(), epochs))
-            .bind("now", now)
-            .execute();
+        accept(h, INSERT_PRESENCE, e, replica, boot, nextEpoch(h, e.device(), epochs), now);
         continue;
       }
       Row old = row.get();
@@ -197,23 +194,29 @@ public final class PresenceRepository {
         close.add(new Closing(e.device(), e.connection()));
         continue;
       }
-      h.createUpdate(
-              "UPDATE device_presence SET replica_id = :r, boot = :b, connection_id = :c,"
-                  + " connected_at = :at, epoch = :epoch, updated_at = :now WHERE device_id = :d")
-          .bind("d", e.device())
-          .bind("r", replica)
-          .bind("b", boot)
-          .bind("c", e.connection())
-          .bind("at", e.at())
-          .bind("epoch", nextEpoch(h, e.device(), epochs))
-          .bind("now", now)
-          .execute();
+      accept(h, UPDATE_PRESENCE, e, replica, boot, nextEpoch(h, e.device(), epochs), now);
       if (oldLive && !sameReplica) {
         fences.add(
             new Fence(e.device(), old.connectionId(), old.replicaId(), holder.get().internalUrl()));
       }
     }
     return new Applied(List.copyOf(close), List.copyOf(fences));
+  }
+
+  /**
+   * Writes the accepted connect {@code e} as the device's presence row ({@code sql}: new or not).
+   */
+  private static void accept(
+      Handle h, String sql, PresenceEvent e, String replica, String boot, long epoch, long now) {
+    h.createUpdate(sql)
+        .bind("d", e.device())
+        .bind("r", replica)
+        .bind("b", boot)
+        .bind("c", e.connection())
+        .bind("at", e.at())
+        .bind("epoch", epoch)
+        .bind("now", now)
+        .execute();
   }
 
   /**
